@@ -1,0 +1,46 @@
+"""Check a backward pass against finite differences (after CS231n's gradient_check)."""
+import numpy as np
+
+
+def numerical_gradient_array(f, x, dout, h=1e-5):
+    """Central-difference gradient of sum(f(x) * dout) with respect to x.
+
+    This is the gradient your backward pass should return when the upstream gradient is dout:
+    by the chain rule, dL/dx[i] = sum_j dout[j] * df(x)[j]/dx[i].
+
+    Inputs:
+    - f: function of one array, returning an array shaped like dout
+    - x: the point to differentiate at; modified in place during the call and restored
+    - dout: upstream gradient, same shape as f(x)
+    - h: step; (f(x+h) - f(x-h)) / 2h has error O(h^2)
+
+    Returns:
+    - grad: array shaped like x (float64)
+    """
+    x_arr = np.asarray(x)
+    if not np.issubdtype(x_arr.dtype, np.floating):
+        raise ValueError(f"numerical_gradient_array: x must be a float array, got dtype {x_arr.dtype}")
+    dout = np.asarray(dout)
+    grad = np.zeros(x_arr.shape, dtype=np.float64)
+    for ix in np.ndindex(*x_arr.shape):
+        old = x_arr[ix]
+        x_arr[ix] = old + h
+        pos = np.array(f(x_arr), dtype=np.float64)
+        x_arr[ix] = old - h
+        neg = np.array(f(x_arr), dtype=np.float64)
+        x_arr[ix] = old  # restore before the next element
+        if pos.shape != dout.shape:
+            raise ValueError(f"numerical_gradient_array: f(x) has shape {pos.shape}, dout has {dout.shape}")
+        grad[ix] = np.sum((pos - neg) * dout) / (2 * h)
+    return grad
+
+
+def rel_error(x, y):
+    """Largest relative error max |x - y| / max(1e-8, |x| + |y|); below 1e-7 means 'the same'."""
+    x = np.asarray(x, dtype=np.float64)
+    y = np.asarray(y, dtype=np.float64)
+    if x.shape != y.shape:
+        raise ValueError(f"rel_error: shapes differ, {x.shape} vs {y.shape}")
+    if x.size == 0:
+        return 0.0
+    return float(np.max(np.abs(x - y) / np.maximum(1e-8, np.abs(x) + np.abs(y))))

@@ -1,0 +1,122 @@
+"""``im2col`` and ``col2im``: the layout every layer of the exercises relies on.
+
+Layout (the book "Deep Learning from Scratch", ch. 7, and the Educoder exercises):
+
+    x:   (N, C, H, W)
+    col: (N*out_h*out_w, C*filter_h*filter_w)
+         rows ordered (n, oh, ow), columns ordered (c, fh, fw)
+    out_h = (H + 2*pad - filter_h) // stride + 1,  out_w likewise.
+
+Row ``(n, oh, ow)`` of ``col`` is the window of image ``n`` whose top-left corner sits at
+``(oh*stride, ow*stride)`` of the zero-padded image, flattened channel by channel.
+"""
+from functools import lru_cache
+
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+
+
+def conv_output_size(size, filter_size, stride=1, pad=0):
+    """Number of window positions along one axis: (size + 2*pad - filter_size) // stride + 1."""
+    return (size + 2 * pad - filter_size) // stride + 1
+
+
+def _check_int(name, value, minimum):
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
+        raise ValueError(f"{name} must be an integer, got {value!r}")
+    if value < minimum:
+        raise ValueError(f"{name} must be >= {minimum}, got {value}")
+
+
+def _check_geometry(shape, filter_h, filter_w, stride, pad, caller):
+    """Raise ValueError, naming the argument and the shapes, unless the windows fit."""
+    _check_int("filter_h", filter_h, 1)
+    _check_int("filter_w", filter_w, 1)
+    _check_int("stride", stride, 1)
+    _check_int("pad", pad, 0)
+    if len(shape) != 4:
+        name = "input_data" if caller == "im2col" else "input_shape"
+        raise ValueError(f"{caller}: {name} must be 4-D (N, C, H, W), got shape {tuple(shape)}")
+    N, C, H, W = shape
+    if H + 2 * pad < filter_h or W + 2 * pad < filter_w:
+        raise ValueError(
+            f"{caller}: the {filter_h}x{filter_w} filter (filter_h x filter_w) is larger than the "
+            f"padded input {H + 2 * pad}x{W + 2 * pad} (input shape {tuple(shape)}, pad={pad})")
+
+
+def im2col(input_data, filter_h, filter_w, stride=1, pad=0):
+    """Unroll every filter window of a batch of images into one row of a matrix.
+
+    Inputs:
+    - input_data: (N, C, H, W) images; any dtype, any memory layout
+    - filter_h, filter_w: window height and width
+    - stride: step between windows (>= 1); pad: zeros added on every side (>= 0)
+
+    Returns:
+    - col: (N*out_h*out_w, C*filter_h*filter_w), same dtype as input_data,
+      rows ordered (n, oh, ow) and columns ordered (c, fh, fw).
+    """
+    x = np.asarray(input_data)
+    _check_geometry(x.shape, filter_h, filter_w, stride, pad, "im2col")
+    N, C, H, W = x.shape
+    out_h = conv_output_size(H, filter_h, stride, pad)
+    out_w = conv_output_size(W, filter_w, stride, pad)
+
+    img = np.pad(x, [(0, 0), (0, 0), (pad, pad), (pad, pad)], mode="constant")
+    # windows[n, c, i, j] is the filter_h x filter_w patch whose corner is at (i, j): a view, no copy.
+    windows = sliding_window_view(img, (filter_h, filter_w), axis=(2, 3))
+    windows = windows[:, :, ::stride, ::stride][:, :, :out_h, :out_w]  # (N, C, out_h, out_w, fh, fw)
+    # Rows (n, oh, ow), columns (c, fh, fw): move C next to the window axes, then flatten.
+    return windows.transpose(0, 2, 3, 1, 4, 5).reshape(N * out_h * out_w, C * filter_h * filter_w)
+
+
+@lru_cache(maxsize=16)
+def _padded_positions(input_shape, filter_h, filter_w, stride, pad):
+    """For every element of col, its flat position in the zero-padded image.
+
+    It is im2col applied to an image of position numbers, so it follows im2col's layout by
+    construction. Returns an int array shaped like col, read-only because it is cached.
+    """
+    N, C, H, W = input_shape
+    positions = np.arange(N * C * (H + 2 * pad) * (W + 2 * pad)).reshape(N, C, H + 2 * pad, W + 2 * pad)
+    index = im2col(positions, filter_h, filter_w, stride, 0)
+    index = np.ascontiguousarray(index).ravel()
+    index.flags.writeable = False
+    return index
+
+
+def col2im(col, input_shape, filter_h, filter_w, stride=1, pad=0):
+    """Put every row of ``col`` back into its window and sum where windows overlap.
+
+    The adjoint of ``im2col``: for any col and x, sum(col * im2col(x)) == sum(col2im(col) * x).
+    That is why the backward pass of an im2col-based layer ends with col2im.
+
+    Inputs:
+    - col: (N*out_h*out_w, C*filter_h*filter_w), laid out as im2col returns it
+    - input_shape: (N, C, H, W) of the images im2col was applied to
+    - filter_h, filter_w, stride, pad: as given to im2col
+
+    Returns:
+    - img: (N, C, H, W), same dtype as col; the padding border is cut off again.
+    """
+    col = np.asarray(col)
+    input_shape = tuple(int(s) for s in input_shape)
+    _check_geometry(input_shape, filter_h, filter_w, stride, pad, "col2im")
+    N, C, H, W = input_shape
+    out_h = conv_output_size(H, filter_h, stride, pad)
+    out_w = conv_output_size(W, filter_w, stride, pad)
+    expected = (N * out_h * out_w, C * filter_h * filter_w)
+    if col.shape != expected:
+        raise ValueError(
+            f"col2im: col has shape {col.shape}, but input_shape {input_shape} with a "
+            f"{filter_h}x{filter_w} filter, stride={stride}, pad={pad} needs "
+            f"(N*out_h*out_w, C*filter_h*filter_w) = {expected}")
+
+    Hp, Wp = H + 2 * pad, W + 2 * pad
+    # Every col element adds into one position of the padded image; bincount sums the repeats,
+    # which is exactly what overlapping windows need.
+    index = _padded_positions(input_shape, filter_h, filter_w, stride, pad)
+    img = np.bincount(index, weights=col.ravel(), minlength=N * C * Hp * Wp)
+    img = img.reshape(N, C, Hp, Wp)[:, :, pad:pad + H, pad:pad + W]
+    result_dtype = col.dtype if np.issubdtype(col.dtype, np.inexact) else np.float64
+    return np.ascontiguousarray(img, dtype=result_dtype)
