@@ -14,5 +14,6 @@ This package imports nothing else of backprop-lab: it is exactly what students r
 """
 from utils.im2col import col2im, conv_output_size, im2col
 from utils.gradcheck import numerical_gradient_array, rel_error
+from utils.selfcheck import self_check
 
-__all__ = ["im2col", "col2im", "conv_output_size", "numerical_gradient_array", "rel_error"]
+__all__ = ["im2col", "col2im", "conv_output_size", "numerical_gradient_array", "rel_error", "self_check"]

@@ -10,10 +10,12 @@ Layout (the book "Deep Learning from Scratch", ch. 7, and the Educoder exercises
 Row ``(n, oh, ow)`` of ``col`` is the window of image ``n`` whose top-left corner sits at
 ``(oh*stride, ow*stride)`` of the zero-padded image, flattened channel by channel.
 """
-from functools import lru_cache
-
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
+
+
+# col2im sums this much of col at a time: about a core's L2 cache.
+_BATCH_BYTES = 2 ** 20
 
 
 def conv_output_size(size, filter_size, stride=1, pad=0):
@@ -70,21 +72,6 @@ def im2col(input_data, filter_h, filter_w, stride=1, pad=0):
     return windows.transpose(0, 2, 3, 1, 4, 5).reshape(N * out_h * out_w, C * filter_h * filter_w)
 
 
-@lru_cache(maxsize=16)
-def _padded_positions(input_shape, filter_h, filter_w, stride, pad):
-    """For every element of col, its flat position in the zero-padded image.
-
-    It is im2col applied to an image of position numbers, so it follows im2col's layout by
-    construction. Returns an int array shaped like col, read-only because it is cached.
-    """
-    N, C, H, W = input_shape
-    positions = np.arange(N * C * (H + 2 * pad) * (W + 2 * pad)).reshape(N, C, H + 2 * pad, W + 2 * pad)
-    index = im2col(positions, filter_h, filter_w, stride, 0)
-    index = np.ascontiguousarray(index).ravel()
-    index.flags.writeable = False
-    return index
-
-
 def col2im(col, input_shape, filter_h, filter_w, stride=1, pad=0):
     """Put every row of ``col`` back into its window and sum where windows overlap.
 
@@ -97,7 +84,8 @@ def col2im(col, input_shape, filter_h, filter_w, stride=1, pad=0):
     - filter_h, filter_w, stride, pad: as given to im2col
 
     Returns:
-    - img: (N, C, H, W), same dtype as col; the padding border is cut off again.
+    - img: (N, C, H, W), same dtype as col (float64 for an integer col); the padding
+      border is cut off again.
     """
     col = np.asarray(col)
     input_shape = tuple(int(s) for s in input_shape)
@@ -112,11 +100,27 @@ def col2im(col, input_shape, filter_h, filter_w, stride=1, pad=0):
             f"{filter_h}x{filter_w} filter, stride={stride}, pad={pad} needs "
             f"(N*out_h*out_w, C*filter_h*filter_w) = {expected}")
 
-    Hp, Wp = H + 2 * pad, W + 2 * pad
-    # Every col element adds into one position of the padded image; bincount sums the repeats,
-    # which is exactly what overlapping windows need.
-    index = _padded_positions(input_shape, filter_h, filter_w, stride, pad)
-    img = np.bincount(index, weights=col.ravel(), minlength=N * C * Hp * Wp)
-    img = img.reshape(N, C, Hp, Wp)[:, :, pad:pad + H, pad:pad + W]
     result_dtype = col.dtype if np.issubdtype(col.dtype, np.inexact) else np.float64
-    return np.ascontiguousarray(img, dtype=result_dtype)
+    Hp, Wp = H + 2 * pad, W + 2 * pad
+    # cols[n, oh, ow, c, y, x] belongs at pixel (c, oh*stride + y, ow*stride + x) of padded image n.
+    cols = col.reshape(N, out_h, out_w, C, filter_h, filter_w)
+    # The book adds cols[..., y, x] back for each (y, x) in turn. The same sums, done faster:
+    # - in two steps, first along the window rows (x), then down the window columns (y);
+    # - into a channels-last image (N, Hp, Wp, C), so that every step reads col in nearly its
+    #   own memory order (C next to y, x);
+    # - a batch of images at a time, about _BATCH_BYTES of col, so it is still in the cache
+    #   when the next step reads it again.
+    img = np.zeros((N, Hp, Wp, C), dtype=result_dtype)
+    image_bytes = out_h * out_w * C * filter_h * filter_w * np.dtype(result_dtype).itemsize
+    batch = max(1, _BATCH_BYTES // max(1, image_bytes))
+    for start in range(0, N, batch):
+        part = cols[start:start + batch]
+        # rows[n, oh, j, c, y]: the sum of part[n, oh, ow, c, y, x] over the (ow, x) with ow*stride + x == j
+        rows = np.zeros((len(part), out_h, Wp, C, filter_h), dtype=result_dtype)
+        for x in range(filter_w):
+            rows[:, :, x:x + stride * out_w:stride] += part[..., x]
+        # image row oh*stride + y collects rows[:, oh, :, :, y]
+        for y in range(filter_h):
+            img[start:start + batch, y:y + stride * out_h:stride] += rows[..., y]
+    # Cut the padding off again and go back to (N, C, H, W).
+    return np.ascontiguousarray(img[:, pad:pad + H, pad:pad + W].transpose(0, 3, 1, 2))

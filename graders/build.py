@@ -1,0 +1,266 @@
+"""``backprop-lab build``: notebook templates + reference solutions -> nbgrader source -> release.
+
+    build_course(course_dir)
+
+1. renders every template folder ``<course>/templates/<assignment>/`` into
+   ``<course>/source/<assignment>/`` (build output: the folder is replaced), one notebook per template;
+2. writes the public self-check cases, ``selfcheck_cases.npz``, beside them;
+3. makes sure the course secret exists (the grading seeds derive from it);
+4. runs ``nbgrader generate_assignment <assignment> --force`` in the course folder, which writes
+   ``<course>/release/<assignment>/`` (the student notebooks and the .npz) and the gradebook entries.
+
+Template format
+---------------
+A template ``<notebook>.md`` is a list of cells. A line ``%% <kind> <name>`` starts a cell; the cell's
+text runs to the next such line. Text before the first cell line is a note for instructors.
+
+- ``%% markdown <id>``: read-only markdown, nbgrader grade_id ``<id>``. ``attachment:<figure>.png``
+  embeds the figure ``graders.figures`` draws (from the reference solutions) as a cell attachment.
+  ``{{points:<Class.method>}}`` and ``{{cases:<Class.method>}}`` become the exercise's points and the
+  list of its grading cases.
+- ``%% code <id>``: read-only code, grade_id ``<id>``.
+- ``%% class <ClassName>``: the exercise's class, from ``solutions/layers.py``; its
+  ``########## Begin ##########`` / ``########## End ##########`` lines become nbgrader's solution
+  delimiters, which generate_assignment replaces by the Educoder stub (nbgrader_config.py). Editable;
+  grade_id is the exercise's ``answer_cell``.
+- ``%% tests <Class.method>``: the hidden test cell, grade_id ``test_cell``, worth the exercise's points.
+"""
+import base64
+import inspect
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+import solutions.layers
+from graders.exercises import EXERCISES
+from graders.figures import render_figure
+
+EDUCODER_BEGIN = "########## Begin ##########"
+EDUCODER_END = "########## End ##########"
+SOLUTION_BEGIN = "### BEGIN SOLUTION"
+SOLUTION_END = "### END SOLUTION"
+HIDDEN_BEGIN = "### BEGIN HIDDEN TESTS"
+HIDDEN_END = "### END HIDDEN TESTS"
+# Any of these in a cell they do not belong to would make nbgrader cut the cell up.
+NBGRADER_MARKERS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS")
+
+SELFCHECK_FILE = "selfcheck_cases.npz"
+CELL_LINE = re.compile(r"^%% (\w+) (\S+)\s*$")
+PLACEHOLDER = re.compile(r"\{\{(\w+):([\w.]+)\}\}")
+ATTACHMENT = re.compile(r"attachment:([\w.-]+\.png)")
+KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
+
+
+class TemplateError(ValueError):
+    """A template that cannot be rendered; the message names the file and the line."""
+
+
+# ---------------------------------------------------------------- cells
+
+def _nbgrader(grade_id, *, solution=False, grade=False, locked=False, points=None):
+    meta = {"grade": grade, "grade_id": grade_id, "locked": locked, "schema_version": 3,
+            "solution": solution, "task": False}
+    if grade:
+        meta["points"] = points
+    return {"nbgrader": meta}
+
+
+def exercise_for_class(class_name):
+    for exercise in EXERCISES.values():
+        if exercise.class_name == class_name:
+            return exercise
+    raise KeyError(f"no exercise for class {class_name!r}; exercises: {', '.join(EXERCISES)}")
+
+
+def class_cell_source(class_name):
+    """The class as solutions/layers.py writes it, its Begin/End lines turned into solution delimiters."""
+    cls = getattr(solutions.layers, class_name, None)
+    if not inspect.isclass(cls):
+        raise KeyError(f"solutions/layers.py has no class {class_name!r}")
+    lines = inspect.getsource(cls).rstrip("\n").split("\n")
+    begins = [i for i, line in enumerate(lines) if line.strip() == EDUCODER_BEGIN]
+    ends = [i for i, line in enumerate(lines) if line.strip() == EDUCODER_END]
+    if len(begins) != 1 or len(ends) != 1 or not begins[0] < ends[0]:
+        raise ValueError(f"solutions.layers.{class_name} must hold exactly one {EDUCODER_BEGIN!r} line "
+                         f"followed by one {EDUCODER_END!r} line; found {len(begins)} and {len(ends)}")
+    for i, marker in ((begins[0], SOLUTION_BEGIN), (ends[0], SOLUTION_END)):
+        indent = lines[i][:len(lines[i]) - len(lines[i].lstrip())]
+        lines[i] = indent + marker
+    return "\n".join(lines)
+
+
+def hidden_test_source(exercise, assignment):
+    return "\n".join([
+        f"# Graded, {exercise.points:g} points: {exercise.name} on fresh random inputs (hidden tests).",
+        "# Run the self-check below while you work.",
+        HIDDEN_BEGIN,
+        "from graders.notebook_tests import run_hidden_test",
+        "",
+        f"run_hidden_test({exercise.class_name}, {exercise.name!r}, assignment={assignment!r})",
+        HIDDEN_END,
+    ])
+
+
+def case_list_markdown(method):
+    from graders.cases import case_specs
+    return "\n".join(f"- **{spec.name}**: {spec.description}" for spec in case_specs(method))
+
+
+def _fill_placeholders(text, where):
+    def replace(match):
+        kind, method = match.groups()
+        if method not in EXERCISES:
+            raise TemplateError(f"{where}: unknown exercise {method!r} in {match.group(0)}")
+        if kind == "points":
+            return f"{EXERCISES[method].points:g}"
+        if kind == "cases":
+            return case_list_markdown(method)
+        raise TemplateError(f"{where}: unknown placeholder {match.group(0)} (use points or cases)")
+    return PLACEHOLDER.sub(replace, text)
+
+
+def _markdown_cell(cell_id, text, where):
+    text = _fill_placeholders(text, where)
+    cell = new_markdown_cell(text, id=cell_id, metadata=_nbgrader(cell_id, locked=True))
+    figures = sorted(set(ATTACHMENT.findall(text)))
+    if figures:
+        cell["attachments"] = {name: {"image/png": base64.b64encode(render_figure(name)).decode("ascii")}
+                               for name in figures}
+    return cell
+
+
+def render_cell(kind, name, text, assignment, where):
+    """One notebook cell from one template cell."""
+    if kind == "markdown":
+        return _markdown_cell(name, text, where)
+    if kind == "code":
+        return new_code_cell(text, id=name, metadata=_nbgrader(name, locked=True))
+    if kind in ("class", "tests") and text.strip():
+        raise TemplateError(f"{where}: a '{kind}' cell is generated; its template cell must be empty")
+    if kind == "class":
+        exercise = exercise_for_class(name)
+        return new_code_cell(class_cell_source(name), id=exercise.answer_cell,
+                             metadata=_nbgrader(exercise.answer_cell, solution=True))
+    if kind == "tests":
+        if name not in EXERCISES:
+            raise TemplateError(f"{where}: unknown exercise {name!r}; exercises: {', '.join(EXERCISES)}")
+        exercise = EXERCISES[name]
+        return new_code_cell(hidden_test_source(exercise, assignment), id=exercise.test_cell,
+                             metadata=_nbgrader(exercise.test_cell, grade=True, locked=True,
+                                                points=exercise.points))
+    raise TemplateError(f"{where}: unknown cell kind {kind!r} (markdown, code, class or tests)")
+
+
+# ---------------------------------------------------------------- notebooks
+
+def parse_template(path):
+    """[(kind, name, text, line_number)] of a template file."""
+    cells = []
+    for number, line in enumerate(Path(path).read_text(encoding="utf-8").split("\n"), start=1):
+        match = CELL_LINE.match(line)
+        if match:
+            cells.append([match.group(1), match.group(2), [], number])
+        elif line.startswith("%%"):
+            raise TemplateError(f"{path}:{number}: a cell line is '%% <kind> <name>', got {line!r}")
+        elif cells:
+            cells[-1][2].append(line)
+    if not cells:
+        raise TemplateError(f"{path}: no cells (a cell starts with a line '%% <kind> <name>')")
+    return [(kind, name, "\n".join(text).strip("\n"), number) for kind, name, text, number in cells]
+
+
+def render_notebook(template_path, assignment):
+    """The nbgrader source notebook (an nbformat NotebookNode) of one template."""
+    cells = [render_cell(kind, name, text, assignment, f"{template_path}:{number}")
+             for kind, name, text, number in parse_template(template_path)]
+    check_cells(cells, template_path)
+    nb = new_notebook(cells=cells, metadata={"kernelspec": KERNELSPEC, "language_info": {"name": "python"}})
+    nbformat.validate(nb)
+    return nb
+
+
+def check_cells(cells, where):
+    """nbgrader needs unique ids and solution/hidden-test markers only where they belong."""
+    ids = [cell.metadata["nbgrader"]["grade_id"] for cell in cells]
+    duplicates = sorted({i for i in ids if ids.count(i) > 1})
+    if duplicates:
+        raise TemplateError(f"{where}: cell ids used twice: {', '.join(duplicates)}")
+    for cell in cells:
+        meta = cell.metadata["nbgrader"]
+        allowed = (("BEGIN SOLUTION", "END SOLUTION") if meta["solution"] else
+                   ("BEGIN HIDDEN TESTS", "END HIDDEN TESTS") if meta["grade"] else ())
+        for marker in NBGRADER_MARKERS:
+            if marker in cell.source and marker not in allowed:
+                raise TemplateError(f"{where}: cell {meta['grade_id']!r} contains {marker!r}, "
+                                    "which nbgrader would treat as a solution or hidden-test marker")
+
+
+def render_assignment(templates_dir, source_dir, assignment):
+    """Write one notebook per template of templates_dir into source_dir (replaced). Returns the paths."""
+    templates = sorted(Path(templates_dir).glob("*.md"))
+    if not templates:
+        raise TemplateError(f"{templates_dir}: no notebook templates (*.md)")
+    if source_dir.exists():
+        shutil.rmtree(source_dir)
+    source_dir.mkdir(parents=True)
+    paths = []
+    for template in templates:
+        path = source_dir / f"{template.stem}.ipynb"
+        nbformat.write(render_notebook(template, assignment), path)
+        paths.append(path)
+    return paths
+
+
+# ---------------------------------------------------------------- the course
+
+def nbgrader_env():
+    """The environment for nbgrader commands: this Python's scripts first on PATH.
+
+    nbgrader's gradebook runs the ``alembic`` command by name, so it fails when the virtual
+    environment is used without being activated (``.venv/bin/backprop-lab build``).
+    """
+    env = dict(os.environ)
+    scripts = str(Path(sys.executable).parent)
+    env["PATH"] = os.pathsep.join([scripts, env["PATH"]]) if env.get("PATH") else scripts
+    return env
+
+
+def run_nbgrader(course_dir, *args):
+    """Run ``nbgrader <args>`` in the course folder with this Python; raise with nbgrader's log if it fails."""
+    result = subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=course_dir, env=nbgrader_env(),
+                            capture_output=True, text=True)
+    if result.returncode != 0:
+        raise RuntimeError(f"nbgrader {' '.join(args)} failed in {course_dir}:\n{result.stdout}{result.stderr}")
+    return result
+
+
+def generate_assignment(course_dir, assignment):
+    """Run ``nbgrader generate_assignment --force`` in the course folder."""
+    return run_nbgrader(course_dir, "generate_assignment", assignment, "--force")
+
+
+def build_course(course_dir: Path) -> None:
+    """Render every assignment of course_dir/templates, write its self-check cases, release it with nbgrader."""
+    from graders.public_cases import write_public_cases
+    from graders.seeds import load_course_secret
+
+    course_dir = Path(course_dir).resolve()
+    if not (course_dir / "nbgrader_config.py").is_file():
+        raise FileNotFoundError(f"{course_dir} is not an nbgrader course folder (no nbgrader_config.py)")
+    assignments = sorted(p for p in (course_dir / "templates").glob("*") if p.is_dir())
+    if not assignments:
+        raise FileNotFoundError(f"no assignment templates in {course_dir / 'templates'}")
+    load_course_secret(course_dir)  # created on first use; the grading seeds need it
+    for templates_dir in assignments:
+        assignment = templates_dir.name
+        source_dir = course_dir / "source" / assignment
+        render_assignment(templates_dir, source_dir, assignment)
+        write_public_cases(source_dir / SELFCHECK_FILE, assignment)
+        generate_assignment(course_dir, assignment)
+        print(f"built {assignment}: {course_dir / 'release' / assignment}")

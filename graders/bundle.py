@@ -1,0 +1,364 @@
+"""``backprop-lab bundle``: the student course bundle, one versioned zip.
+
+    write_bundle(course_dir, out_dir) -> out_dir / "<course>-<assignment>-<version>+<hash>.zip"
+
+The zip holds one folder named like the zip:
+
+    README.md                  install, open in JupyterLab, self-check, validate, submit (graders/student_readme.md)
+    requirements.txt           the versions this environment was tested with, pinned
+    <assignment>/              what `nbgrader fetch_assignment` would give the student, so `nbgrader submit` works
+        *.ipynb                the release notebooks (built first when missing or older than their inputs)
+        selfcheck_cases.npz    the public self-check cases (in the release already)
+        utils/                 the helpers the notebooks import, beside them: a kernel started in the
+                               notebook's folder finds them without any installation
+
+``<version>`` is the project's version plus the first 8 hex digits of a SHA-256 over the bundle's content, so
+two different bundles never share a name and rebuilding unchanged material gives the same bytes (entries are
+sorted and carry a fixed date).
+
+Nothing else goes in. Before writing, the bundle is checked for leaks, and refused with ``BundleLeakError`` if
+it holds an nbgrader solution or hidden-test delimiter, the course secret, a database file, or a line of the
+reference answers (solutions/, between the Educoder Begin/End lines, that is not also part of the given code).
+"""
+import ast
+import contextlib
+import hashlib
+import importlib.metadata
+import importlib.util
+import re
+import string
+import sys
+import zipfile
+from pathlib import Path
+
+import nbformat
+
+# What the students' kernel and JupyterLab need; pinned to the versions installed here, which the tests ran.
+PINNED_DISTRIBUTIONS = ("numpy", "matplotlib", "ipykernel", "ipython", "jupyterlab", "notebook", "nbgrader")
+DEFAULT_COURSE_ID = "backprop-lab"
+NBGRADER_DELIMITERS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS",
+                       "BEGIN MARK SCHEME", "END MARK SCHEME")
+EDUCODER_BEGIN = "########## Begin ##########"
+EDUCODER_END = "########## End ##########"
+# Never shipped, whatever the release folder holds.
+EXCLUDED_PARTS = {"__pycache__", ".ipynb_checkpoints", ".git"}
+EXCLUDED_SUFFIXES = {".pyc", ".db", ".sqlite", ".sqlite3"}
+EXCLUDED_NAMES = {".course_secret", "nbgrader_config.py", "gradebook.db"}
+# The modules that write the release (build_course imports public_cases inside a function).
+RELEASE_BUILDERS = ("graders.build", "graders.public_cases")
+OUR_PACKAGES = {"graders", "solutions", "utils"}
+README_TEMPLATE = Path(__file__).with_name("student_readme.md")
+ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # the earliest date zip can store: same content, same bytes
+
+
+class BundleLeakError(RuntimeError):
+    """The bundle would give students something they must not have; the message lists what and where."""
+
+
+def write_bundle(course_dir: Path, out_dir: Path, assignment: str | None = None) -> Path:
+    """Write the student bundle of one assignment into out_dir and return the zip's path.
+
+    Inputs:
+    - course_dir: the nbgrader course folder (nbgrader_config.py, templates/; release/ is built when needed)
+    - out_dir: where the zip goes (created)
+    - assignment: which assignment; default: the course's only one
+
+    Returns:
+    - out_dir / "<course>-<assignment>-<version>+<hash>.zip"
+    """
+    course_dir = Path(course_dir).resolve()
+    if not (course_dir / "nbgrader_config.py").is_file():
+        raise FileNotFoundError(f"{course_dir} is not an nbgrader course folder (no nbgrader_config.py); "
+                                "pass the course folder with --course")
+    assignment = assignment or only_assignment(course_dir)
+    release_dir = course_dir / "release" / assignment
+    stale = release_staleness(course_dir, assignment)
+    if stale:
+        print(f"{release_dir}: {stale}; building the course first", file=sys.stderr)
+        from graders.build import build_course
+        with contextlib.redirect_stdout(sys.stderr):  # stdout is for the zip's path only
+            build_course(course_dir)
+        stale = release_staleness(course_dir, assignment)
+        if stale:
+            raise RuntimeError(f"{release_dir}: still {stale} after `backprop-lab build`")
+
+    course_id = read_course_id(course_dir)
+    payload = {}  # path inside the bundle folder -> bytes
+    for path in shipped_files(release_dir):
+        payload[f"{assignment}/{path.relative_to(release_dir).as_posix()}"] = path.read_bytes()
+    utils_dir = _utils_dir()
+    for path in shipped_files(utils_dir):
+        payload[f"{assignment}/utils/{path.relative_to(utils_dir).as_posix()}"] = path.read_bytes()
+    payload["requirements.txt"] = requirements_text().encode("utf-8")
+
+    version = f"{project_version()}+{content_hash(payload)[:8]}"
+    stem = f"{course_id}-{assignment}-{version}"
+    payload["README.md"] = student_readme(course_id, assignment, version, release_dir, payload).encode("utf-8")
+
+    leaks = find_leaks(payload, answer_lines(_solutions_dir()), _course_secret(course_dir))
+    if leaks:
+        raise BundleLeakError("refusing to write the student bundle, it would contain:\n  " + "\n  ".join(leaks))
+
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    target = out_dir / f"{stem}.zip"
+    partial = out_dir / f".{stem}.zip.partial"
+    with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for name in sorted(payload):
+            info = zipfile.ZipInfo(f"{stem}/{name}", date_time=ZIP_DATE)
+            info.external_attr = 0o644 << 16
+            info.compress_type = zipfile.ZIP_DEFLATED
+            zf.writestr(info, payload[name])
+    partial.replace(target)  # never a half-written zip under the final name
+    return target
+
+
+# ----------------------------------------------------------------------------------------------------------
+# The course
+
+def only_assignment(course_dir: Path) -> str:
+    """The id of the course's assignment: its one folder under templates/ (or release/ when there are none)."""
+    for folder in ("templates", "release"):
+        ids = sorted(p.name for p in (course_dir / folder).glob("*") if p.is_dir())
+        if len(ids) == 1:
+            return ids[0]
+        if len(ids) > 1:
+            raise ValueError(f"{course_dir / folder} holds several assignments ({', '.join(ids)}); "
+                             "say which one to bundle")
+    raise FileNotFoundError(f"no assignment in {course_dir / 'templates'} or {course_dir / 'release'}")
+
+
+def read_course_id(course_dir: Path) -> str:
+    """CourseDirectory.course_id from the course's nbgrader_config.py, else "backprop-lab"."""
+    from traitlets.config.loader import PyFileConfigLoader
+    config = PyFileConfigLoader("nbgrader_config.py", path=str(course_dir)).load_config()
+    course_id = config.CourseDirectory.get("course_id") if "CourseDirectory" in config else None
+    course_id = str(course_id or "").strip() or DEFAULT_COURSE_ID
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", course_id):
+        raise ValueError(f"{course_dir / 'nbgrader_config.py'}: CourseDirectory.course_id {course_id!r} "
+                         "cannot be part of a file name; use letters, digits, '.', '_' and '-'")
+    return course_id
+
+
+def _local_imports(module: str, seen: set[str]) -> None:
+    """Add `module` and every module of ours it imports (at any depth, also inside functions) to `seen`."""
+    if module in seen:
+        return
+    spec = importlib.util.find_spec(module)
+    if spec is None or not spec.origin or not spec.origin.endswith(".py"):
+        return
+    seen.add(module)
+    tree = ast.parse(Path(spec.origin).read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        names = []
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names = [node.module] + [f"{node.module}.{alias.name}" for alias in node.names]
+        for name in names:
+            if name.split(".")[0] in OUR_PACKAGES:
+                try:
+                    _local_imports(name, seen)
+                except ModuleNotFoundError:
+                    continue  # `from package import function`: the function's module is already in
+
+
+def _release_inputs(course_dir: Path, assignment: str) -> list[Path]:
+    """Every file the release of `assignment` is made from: the templates, nbgrader_config.py, and the
+    source of every module of ours that the build imports (found by reading their import statements)."""
+    modules = set()
+    for module in RELEASE_BUILDERS:
+        _local_imports(module, modules)
+    files = [course_dir / "nbgrader_config.py"]
+    files += [p for p in (course_dir / "templates" / assignment).rglob("*") if p.is_file()]
+    files += [Path(importlib.util.find_spec(m).origin) for m in sorted(modules)]
+    return files
+
+
+def release_staleness(course_dir: Path, assignment: str) -> str:
+    """Why the release of `assignment` must be built again ("" when it is up to date).
+
+    Up to date means: the release folder exists, has a notebook for every template and the self-check cases,
+    and none of its files is older than a file it is made from (templates, nbgrader_config.py, and the
+    modules the build runs: graders.build, graders.public_cases and what they import of ours).
+    """
+    from graders.build import SELFCHECK_FILE
+    release_dir = course_dir / "release" / assignment
+    if not release_dir.is_dir():
+        return "missing"
+    templates = sorted((course_dir / "templates" / assignment).glob("*.md"))
+    expected = [f"{t.stem}.ipynb" for t in templates] + [SELFCHECK_FILE]
+    missing = [name for name in expected if not (release_dir / name).is_file()]
+    if missing:
+        return f"missing {', '.join(missing)}"
+    outputs = [p for p in release_dir.rglob("*") if p.is_file()]
+    oldest_output = min(p.stat().st_mtime for p in outputs)
+    newer = [p for p in _release_inputs(course_dir, assignment) if p.stat().st_mtime > oldest_output]
+    if newer:
+        return f"older than {newer[0]}" + (f" and {len(newer) - 1} more" if len(newer) > 1 else "")
+    return ""
+
+
+def shipped_files(folder: Path) -> list[Path]:
+    """The files of `folder` a student may receive: no caches, checkpoints, databases or course secrets."""
+    files = []
+    for path in sorted(Path(folder).rglob("*")):
+        rel = path.relative_to(folder)
+        if not path.is_file() or EXCLUDED_PARTS.intersection(rel.parts):
+            continue
+        if path.suffix in EXCLUDED_SUFFIXES or path.name in EXCLUDED_NAMES:
+            continue
+        files.append(path)
+    return files
+
+
+def _utils_dir() -> Path:
+    import utils
+    return Path(utils.__file__).resolve().parent
+
+
+def _solutions_dir() -> Path:
+    import solutions
+    return Path(solutions.__file__).resolve().parent
+
+
+def _course_secret(course_dir: Path) -> str:
+    from graders.seeds import load_course_secret
+    return load_course_secret(course_dir)
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Version, requirements, README
+
+def project_version() -> str:
+    return importlib.metadata.version("backprop-lab")
+
+
+def content_hash(payload: dict[str, bytes]) -> str:
+    """SHA-256 (hex) over the files' names and bytes, in name order."""
+    digest = hashlib.sha256()
+    for name in sorted(payload):
+        data = payload[name]
+        digest.update(f"{name}\0{len(data)}\0".encode("utf-8"))
+        digest.update(data)
+    return digest.hexdigest()
+
+
+def requirements_text() -> str:
+    """requirements.txt: PINNED_DISTRIBUTIONS at the versions installed in this environment."""
+    lines = [f"# Tested with Python {sys.version_info.major}.{sys.version_info.minor} and exactly these versions.",
+             "# Install with: pip install -r requirements.txt"]
+    for name in PINNED_DISTRIBUTIONS:
+        try:
+            lines.append(f"{name}=={importlib.metadata.version(name)}")
+        except importlib.metadata.PackageNotFoundError:
+            raise RuntimeError(f"{name} is not installed here, so the bundle cannot pin a tested version of it; "
+                               f"install the project first (make install)") from None
+    return "\n".join(lines) + "\n"
+
+
+def _levels(release_dir: Path) -> list[tuple[str, str, str]]:
+    """(notebook file, method, class) of every exercise whose notebook is in the release, in registry order."""
+    from graders.exercises import EXERCISES
+    return [(f"{ex.notebook}.ipynb", ex.name, ex.class_name) for ex in EXERCISES.values()
+            if (release_dir / f"{ex.notebook}.ipynb").is_file()]
+
+
+def student_readme(course_id: str, assignment: str, version: str, release_dir: Path,
+                   payload: dict[str, bytes]) -> str:
+    """The bundle's README.md, from graders/student_readme.md."""
+    levels = _levels(release_dir)
+    if not levels:
+        raise FileNotFoundError(f"{release_dir}: none of the exercises' notebooks is there")
+    notebooks = list(dict.fromkeys(nb for nb, _, _ in levels))
+    rows = [f"| {i} | `{assignment}/{nb}` | `{method}` |" for i, (nb, method, _) in enumerate(levels, start=1)]
+    first_nb, first_method, first_class = levels[0]
+    requires = importlib.metadata.metadata("backprop-lab").get("Requires-Python", ">=3.11")
+    return string.Template(README_TEMPLATE.read_text(encoding="utf-8")).substitute(
+        course=course_id,
+        assignment=assignment,
+        version=version,
+        levels="\n".join(rows),
+        tree=_tree(sorted(payload) + ["README.md"]),
+        python_version=requires.lstrip(">=~ ") or "3.11",
+        first_notebook=first_nb,
+        notebook_list=", ".join(f"`{nb}`" for nb in notebooks),
+        selfcheck_example=f'from utils.selfcheck import self_check\n\nself_check({first_class}, "{first_method}")',
+    )
+
+
+def _tree(names: list[str]) -> str:
+    """The bundle's files, one a line, with utils/ as one line."""
+    shown = set()
+    for name in names:
+        parts = name.split("/")
+        if "utils" in parts[:-1]:
+            name = "/".join(parts[:parts.index("utils") + 1]) + "/"
+        shown.add(name)
+    return "\n".join(sorted(shown))
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Leak check
+
+def _code(line: str) -> str:
+    """A line without its comment and with its whitespace collapsed."""
+    return " ".join(line.split("#", 1)[0].split())
+
+
+def _nontrivial(code: str) -> bool:
+    if not code or code.startswith(("def ", "class ", '"""', "'''", "@")):
+        return False
+    return len(re.findall(r"\w+|[^\w\s]", code)) >= 5  # "return dx" and the like are everyone's code
+
+
+def answer_lines(solutions_dir: Path) -> set[str]:
+    """The non-trivial code lines of the reference answers that are not also given code.
+
+    The answers are the lines between the Educoder Begin/End markers of solutions/*.py; a line that also
+    appears outside them (a forward pass computing the same shapes) is part of what students are given.
+    """
+    inside, outside = set(), set()
+    for path in sorted(Path(solutions_dir).rglob("*.py")):
+        in_answer = False
+        for line in path.read_text(encoding="utf-8").splitlines():
+            stripped = line.strip()
+            if stripped == EDUCODER_BEGIN:
+                in_answer = True
+            elif stripped == EDUCODER_END:
+                in_answer = False
+            else:
+                (inside if in_answer else outside).add(_code(line))
+    return {code for code in inside - outside if _nontrivial(code)}
+
+
+def _text_lines(name: str, data: bytes) -> list[str]:
+    """The code-ish lines of a bundled file: cell sources of a notebook, all lines of a text file."""
+    if name.endswith(".ipynb"):
+        nb = nbformat.reads(data.decode("utf-8"), as_version=4)
+        text = "\n".join(cell.source for cell in nb.cells)
+    else:
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            return []  # binary (the .npz): arrays, no code
+    return [_code(line) for line in text.splitlines()]
+
+
+def find_leaks(payload: dict[str, bytes], answers: set[str], secret: str) -> list[str]:
+    """What in payload students must not get, one line each ("<file>: <what>"); [] when nothing."""
+    leaks = []
+    for name in sorted(payload):
+        data = payload[name]
+        if Path(name).suffix in EXCLUDED_SUFFIXES or Path(name).name in EXCLUDED_NAMES:
+            leaks.append(f"{name}: a database, configuration or secret file")
+        if secret and secret.encode("utf-8") in data:
+            leaks.append(f"{name}: the course secret")
+        for delimiter in NBGRADER_DELIMITERS:
+            if delimiter.encode("utf-8") in data:
+                leaks.append(f"{name}: the nbgrader delimiter {delimiter!r}")
+        for line in _text_lines(name, data):
+            for answer in answers:
+                if answer in line:
+                    leaks.append(f"{name}: a line of the reference answer: {answer}")
+    return leaks

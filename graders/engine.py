@@ -1,0 +1,427 @@
+"""``backprop-lab grade``: grade many submissions, each method in a sandbox, in parallel.
+
+For each submission (one student's assignment) and each exercise of it:
+
+1. here, in the trusted process: read the notebook (nbformat), take the student's answer (the
+   text between Begin and End of the answer cell, ``graders.notebook``), splice it into the
+   trusted class, draw the cases' inputs from the course seeds of that student;
+2. in a sandbox (``graders.sandbox``), a contained child of a warm zygote defines the class and
+   runs every case; only arrays come back;
+3. here again: ``graders.check.grade_case`` compares them with the reference and names known
+   mistakes; ``MethodReport`` scores the method.
+
+One method's crash, endless loop or exit costs only that method. Finished grades go into a cache
+(``graders.grade_cache``) at once: a rerun skips them unless ``--force``.
+
+    results = grade_submissions(submissions, Grader(course_dir, Limits()), workers=2)
+"""
+import datetime
+import multiprocessing
+import multiprocessing.util
+import signal
+import sys
+import threading
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import asdict
+from pathlib import Path
+
+from graders.cases import random_cases
+from graders.check import MethodReport, grade_case, report_error
+from graders.exercises import EXERCISES, ASSIGNMENT
+from graders.grade_cache import CACHE_NAME, GradeCache, grader_fingerprint, submission_key
+from graders.notebook import AnswerError, NotebookError, class_template, exercises_in, find_answer, \
+    read_notebook, splice_answer
+from graders.sandbox import Limits, Sandbox, SandboxCase, SandboxError
+from graders.seeds import course_seeds, load_course_secret
+from graders.submissions import SubmissionError, find_submissions
+
+_REPO = Path(__file__).resolve().parent.parent
+
+
+def exercises_of(assignment):
+    """The exercises of an assignment, in the order of EXERCISES."""
+    return [ex for ex in EXERCISES.values() if getattr(ex, "assignment", ASSIGNMENT) == assignment]
+
+
+class Grader:
+    """Everything trusted that grading needs: templates, the course secret, the limits.
+
+    - course_dir: the nbgrader course folder (its secret picks every student's inputs)
+    - limits: graders.sandbox.Limits for every method run
+    """
+
+    def __init__(self, course_dir, limits=Limits()):
+        self.course_dir = Path(course_dir)
+        self.limits = limits
+        self.secret = load_course_secret(self.course_dir)
+        self.templates = {name: class_template(ex) for name, ex in EXERCISES.items()}
+        self.fingerprint = grader_fingerprint()
+
+    # -- keys ----------------------------------------------------------------------------
+    def read_files(self, submission):
+        """{file name: bytes} of the submission's notebooks; unreadable ones are left out."""
+        files = {}
+        for notebook in list(submission.notebooks.values()) + submission.extra:
+            try:
+                files[notebook.name] = notebook.read_bytes()
+            except OSError:
+                continue
+        return files
+
+    def cache_key(self, submission, files):
+        limits = {"timeout": self.limits.timeout, "memory_mib": self.limits.memory_mib}
+        return submission_key(submission, files, self.fingerprint, self.secret, limits)
+
+    # -- grading -------------------------------------------------------------------------
+    def grade(self, submission, sandbox, files=None):
+        """Grade one submission in ``sandbox``; returns its CONTRACT result entry (with extras)."""
+        started = time.perf_counter()
+        files = self.read_files(submission) if files is None else files
+        exercises = exercises_of(submission.assignment)
+        tests, problems, readable = [], [], 0
+        if not exercises:
+            problems.append(f"unknown assignment {submission.assignment!r}: the course's assignments are "
+                            f"{', '.join(sorted({getattr(e, 'assignment', ASSIGNMENT) for e in EXERCISES.values()}))}")
+        for exercise in exercises:
+            test, file_ok = self._grade_exercise(submission, exercise, files, sandbox)
+            tests.append(test)
+            if file_ok:
+                readable += 1
+            else:
+                problems.append(test["error"])
+        status = "graded" if readable else "error"
+        result = {
+            "student": submission.student,
+            "assignment": submission.assignment,
+            "status": status,
+            "score": round(sum(t["score"] for t in tests), 2) if status == "graded" else 0.0,
+            "max_score": float(sum(ex.points for ex in exercises)),
+            "error": None if status == "graded" else " ".join(problems),
+            "tests": tests,
+            "timestamp": submission.timestamp.isoformat(" ") if submission.timestamp else None,
+            "files": {nb.name: nb.origin for nb in submission.notebooks.values()},
+            "notes": list(submission.notes),
+            "seconds": round(time.perf_counter() - started, 4),
+        }
+        if status == "error":
+            for test in tests:
+                test["score"], test["passed"] = 0.0, False
+        return result
+
+    def _failed_test(self, exercise, message, notebook=None):
+        entry = report_error(exercise.name, message).to_dict()
+        entry.update(feedback=message, error=message, notebook=notebook, notes=[], run=None)
+        return entry
+
+    def _stand_in(self, submission, exercise, files):
+        """A renamed copy (another notebook of the submission holding this exercise), or None."""
+        for notebook in submission.extra:
+            data = files.get(notebook.name)
+            if data is None:
+                continue
+            try:
+                if exercise in exercises_in(read_notebook(data, notebook.name)):
+                    return notebook
+            except NotebookError:
+                continue
+        return None
+
+    def _grade_exercise(self, submission, exercise, files, sandbox):
+        """(test entry, whether the notebook could be read)."""
+        expected = f"{exercise.notebook}.ipynb"
+        notebook = submission.notebooks.get(exercise.notebook)
+        notes = []
+        if notebook is None:
+            notebook = self._stand_in(submission, exercise, files)
+            if notebook is None:
+                message = (f"{expected} is missing from your submission, so {exercise.name} could not be "
+                           f"graded: submit it, with your answer between the Begin and End lines.")
+                return self._failed_test(exercise, message), False
+            notes.append(f"{expected} is missing; graded {notebook.name}, which holds {exercise.name}. "
+                         f"Keep the notebook's name next time.")
+        data = files.get(notebook.name)
+        try:
+            if data is None:
+                raise NotebookError(f"{notebook.name} could not be read")
+            nb = read_notebook(data, notebook.name)
+        except NotebookError as exc:
+            return self._failed_test(exercise, str(exc), notebook.name), False
+        try:
+            answer = find_answer(nb, exercise)
+        except AnswerError as exc:
+            return self._failed_test(exercise, str(exc), notebook.name), True
+        if answer.note:
+            notes.append(answer.note)
+        source, region = splice_answer(self.templates[exercise.name], answer)
+        seeds = course_seeds(self.secret, submission.student, submission.assignment)
+        cases = random_cases(exercise.name, seeds)
+        run = sandbox.run(source, exercise.class_name,
+                          [SandboxCase(exercise.name, case.params, case.inputs) for case in cases],
+                          filename=notebook.name, region=region)
+        results, found = [], []
+        for case, outcome in zip(cases, run.cases):
+            if outcome.error is not None:
+                result = grade_case(exercise, case, error=outcome.error, prefer=found)
+            else:
+                outputs = {k: v for k, v in outcome.outputs.items() if k in exercise.outputs}
+                result = grade_case(exercise, case, outputs=outputs, prefer=found)
+            found += [m.name for m in result.diagnosis if m.name not in found]
+            results.append(result)
+        report = MethodReport.from_cases(exercise.name, results)
+        entry = report.to_dict()
+        if notes:
+            entry["feedback"] = "\n".join(f"Note: {note}" for note in notes) + "\n" + entry["feedback"]
+        entry.update(notebook=notebook.name, notes=notes, run=run.summary())
+        return entry, True
+
+
+def internal_error_result(submission, exc):
+    """The entry of a submission the grader itself failed on (never cached)."""
+    exercises = exercises_of(submission.assignment)
+    message = (f"the grader failed on this submission ({type(exc).__name__}: {exc}); this is not the "
+               f"student's fault: tell the course staff")
+    return {
+        "student": submission.student, "assignment": submission.assignment, "status": "error",
+        "score": 0.0, "max_score": float(sum(ex.points for ex in exercises)), "error": message,
+        "tests": [{"name": ex.name, "score": 0.0, "max_score": float(ex.points), "passed": False,
+                   "feedback": message} for ex in exercises],
+        "internal_error": True,
+    }
+
+
+# Per worker process: its Grader and its Sandbox (set up by _init_worker).
+_WORKER = {}
+
+
+def _init_worker(grader, hide, slots):
+    """Set up one grading process: a sandbox of its own (its zygote is a fresh interpreter)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process decides what Ctrl-C does
+    with slots.get_lock():
+        slot = slots.value
+        slots.value += 1
+    _WORKER["grader"] = grader
+    try:
+        box = Sandbox(grader.limits, slot=slot, hide=hide)
+    except SandboxError as exc:
+        _WORKER["error"] = exc
+        return
+    multiprocessing.util.Finalize(box, box.close, exitpriority=10)
+    _WORKER["box"] = box
+
+
+def _grade_in_worker(submission):
+    """Grade one submission in this worker process -> (result, the sandbox's isolation)."""
+    if "error" in _WORKER:
+        raise SandboxError(str(_WORKER["error"]))
+    grader, box = _WORKER["grader"], _WORKER["box"]
+    try:
+        result = grader.grade(submission, box)
+    except Exception as exc:  # our bug or the machine's problem, not the student's
+        result = internal_error_result(submission, exc)
+    return result, box.isolation
+
+
+def grade_submissions(submissions, grader, workers=1, cache=None, force=False, hide=(), progress=None):
+    """Grade every submission; returns (results in the order of ``submissions``, stats).
+
+    - grader: a Grader
+    - workers: grading processes, each with its own sandbox (the trusted work of a submission,
+      reading, drawing inputs, comparing and diagnosing, is Python: processes, not threads)
+    - cache: a GradeCache, or None; with force=False cached grades are reused, and every new
+      grade is stored the moment it arrives
+    - hide: folders the sandboxes cover (course, submissions, outputs)
+    - progress: called with each finished result
+
+    Raises SandboxError when no sandbox can start. On KeyboardInterrupt the running submissions
+    are finished and cached before it propagates.
+    """
+    results = [None] * len(submissions)
+    keys = [None] * len(submissions)
+    todo = []
+    stats = {"cached": 0, "graded": 0, "internal_errors": 0, "isolation": {}}
+    for i, submission in enumerate(submissions):
+        keys[i] = grader.cache_key(submission, grader.read_files(submission))
+        cached = cache.get(keys[i]) if cache is not None and not force else None
+        if cached is not None:
+            cached["cached"] = True
+            results[i] = cached
+            stats["cached"] += 1
+            if progress:
+                progress(cached)
+        else:
+            todo.append(i)
+
+    def finish(i, future):
+        result, isolation = future.result()
+        stats["isolation"] = isolation
+        if cache is not None and not result.get("internal_error"):
+            cache.put(keys[i], result)
+        results[i] = result
+        if progress:
+            progress(result)
+
+    if todo:
+        context = multiprocessing.get_context("fork")
+        pool = ProcessPoolExecutor(max_workers=max(1, min(workers, len(todo))), mp_context=context,
+                                   initializer=_init_worker, initargs=(grader, list(hide), context.Value("i", 0)))
+        futures = {pool.submit(_grade_in_worker, submissions[i]): i for i in todo}
+        done = set()
+        try:
+            for future in as_completed(futures):
+                finish(futures[future], future)
+                done.add(future)
+        except KeyboardInterrupt:
+            pool.shutdown(wait=True, cancel_futures=True)
+            for future, i in futures.items():
+                if future not in done and future.done() and not future.cancelled() and future.exception() is None:
+                    finish(i, future)
+            raise
+        except BrokenProcessPool as exc:
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise SandboxError(f"a grading process died: {exc}") from None
+        except BaseException:
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+        pool.shutdown(wait=True)
+    stats["internal_errors"] = sum(1 for r in results if r is not None and r.get("internal_error"))
+    stats["graded"] = sum(1 for r in results if r is not None) - stats["cached"]
+    return results, stats
+
+
+# ---------------------------------------------------------------- the command
+
+def _hidden_paths(args, course_dir):
+    """Folders the sandboxed children must not see: the course, the submissions, the outputs."""
+    paths = [course_dir]
+    for raw in args.path:
+        path = Path(raw).resolve()
+        paths.append(path if path.is_dir() else path.parent)
+    for raw in (args.json_path, args.csv_path, args.feedback):
+        if raw:
+            path = Path(raw).resolve()
+            paths.append(path if raw == args.feedback else path.parent)
+    return [p for p in paths if p.exists()]
+
+
+def _cache_path(args, course_dir):
+    for raw in (args.json_path, args.csv_path):
+        if raw:
+            return Path(raw).resolve().parent / CACHE_NAME
+    return course_dir / CACHE_NAME
+
+
+def _summary_line(results, stats, seconds, outputs):
+    done = [r for r in results if r is not None]
+    graded = [r for r in done if r["status"] == "graded"]
+    errors = len(done) - len(graded)
+    rate = stats["graded"] / seconds if seconds > 0 else 0.0
+    line = (f"graded {len(done)} submission{'s' if len(done) != 1 else ''} in {seconds:.1f} s: "
+            f"{len(graded)} graded, {errors} error{'s' if errors != 1 else ''}, {stats['cached']} from cache")
+    if stats["graded"]:
+        line += f" ({rate:.1f} new/s)"
+    if graded:
+        mean = sum(r["score"] for r in graded) / len(graded)
+        line += f"; mean score {mean:.2f} of {graded[0]['max_score']:g}"
+    if stats["internal_errors"]:
+        line += f"; {stats['internal_errors']} failed inside the grader (see their error)"
+    if outputs:
+        line += "; wrote " + ", ".join(outputs)
+    return line
+
+
+def grade_command(args):
+    """``backprop-lab grade``: returns the exit status (0 unless the grader itself could not run)."""
+    from graders.gradebook import GradebookError, resolve_gradebook, write_gradebook
+    from graders.results import write_csv, write_feedback, write_json
+
+    def fail(message):
+        print(f"backprop-lab grade: {message}", file=sys.stderr)
+        return 2
+
+    course_dir = Path(args.course).resolve()
+    if args.workers < 1:
+        return fail("--workers must be at least 1")
+    if not args.timeout > 0:
+        return fail("--timeout must be a positive number of seconds")
+    if args.memory < 64:
+        return fail("--memory must be at least 64 (MiB)")
+    try:
+        submissions, warnings = find_submissions(args.path, course_dir)
+    except SubmissionError as exc:
+        return fail(str(exc))
+    for warning in warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    try:
+        gradebook_url = resolve_gradebook(args.gradebook, course_dir)
+        grader = Grader(course_dir, Limits(timeout=args.timeout, memory_mib=args.memory))
+    except (GradebookError, FileNotFoundError, ValueError, OSError) as exc:
+        return fail(str(exc))
+    if not submissions:
+        print("warning: no submissions found; nothing to grade", file=sys.stderr)
+
+    for raw in (args.json_path, args.csv_path):
+        if raw:
+            Path(raw).resolve().parent.mkdir(parents=True, exist_ok=True)
+    if args.feedback:
+        Path(args.feedback).mkdir(parents=True, exist_ok=True)
+    cache = GradeCache(_cache_path(args, course_dir))
+    bar = None
+    if sys.stderr.isatty():
+        from tqdm import tqdm
+        bar = tqdm(total=len(submissions), unit="submission", file=sys.stderr, dynamic_ncols=True)
+    bar_lock = threading.Lock()
+
+    def progress(result):
+        if bar is not None:
+            with bar_lock:
+                bar.update(1)
+
+    started = time.perf_counter()
+    interrupted = False
+    try:
+        results, stats = grade_submissions(submissions, grader, workers=min(args.workers, max(1, len(submissions))),
+                                           cache=cache, force=args.force,
+                                           hide=_hidden_paths(args, course_dir), progress=progress)
+    except KeyboardInterrupt:
+        print("\ninterrupted: the grades finished so far are kept; run the same command again to go on",
+              file=sys.stderr)
+        interrupted = True
+    except SandboxError as exc:
+        return fail(f"the sandbox could not start: {exc}")
+    finally:
+        if bar is not None:
+            bar.close()
+        cache.close()
+    if interrupted:
+        return 130
+    seconds = time.perf_counter() - started
+    done = [r for r in results if r is not None]
+
+    meta = {"version": grader.fingerprint[:16], "isolation": stats.get("isolation", {}),
+            "limits": asdict(grader.limits), "seconds": round(seconds, 3),
+            "graded_at": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")}
+    outputs = []
+    if args.json_path:
+        write_json(args.json_path, done, meta)
+        outputs.append(str(args.json_path))
+    if args.csv_path:
+        write_csv(args.csv_path, done)
+        outputs.append(str(args.csv_path))
+    if args.feedback:
+        write_feedback(args.feedback, done)
+        outputs.append(f"feedback in {args.feedback}")
+    status = 1 if stats["internal_errors"] else 0
+    if gradebook_url is not None:
+        try:
+            written = write_gradebook(gradebook_url, done)
+            outputs.append(f"{written} grades to the gradebook")
+        except GradebookError as exc:
+            print(f"backprop-lab grade: gradebook not updated: {exc}", file=sys.stderr)
+            status = 1
+    if not stats.get("isolation", {}).get("landlock_abi") and submissions:
+        print("warning: this kernel has no Landlock: submissions were contained by uid, mounts and rlimits "
+              "only", file=sys.stderr)
+    print(_summary_line(done, stats, seconds, outputs))
+    return status

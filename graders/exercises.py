@@ -1,0 +1,47 @@
+"""The graded exercise methods: one Exercise per method, in the registry EXERCISES.
+
+Adding an exercise = a reference class in ``solutions/``, an entry here and in
+``utils.checking.LAYERS`` (how the class is built), case specs in ``graders/cases.py``, mistakes in
+``graders/mistakes.py``, a notebook template.
+"""
+from dataclasses import dataclass
+
+ASSIGNMENT = "conv_pool_backward"  # the nbgrader assignment that holds the exercises
+
+
+@dataclass(frozen=True)
+class Exercise:
+    name: str            # "Convolution.backward"  (CONTRACT: tests[].name)
+    class_name: str      # "Convolution"
+    notebook: str        # "conv_backward"  -> assignments/source/conv_pool_backward/conv_backward.ipynb
+    answer_cell: str     # nbgrader grade_id of the class cell: "convolution_class"
+    test_cell: str       # nbgrader grade_id of the hidden test cell: "test_convolution_backward"
+    points: float        # 5.0
+    outputs: tuple       # ("dx", "dW", "db") or ("dx",)
+
+    @property
+    def reference_class(self):
+        """The reference implementation from ``solutions`` (instructors' side only)."""
+        import solutions
+        return getattr(solutions, self.class_name)
+
+
+EXERCISES = {
+    exercise.name: exercise
+    for exercise in [
+        Exercise("Convolution.backward", "Convolution", "conv_backward", "convolution_class",
+                 "test_convolution_backward", 5.0, ("dx", "dW", "db")),
+        Exercise("MaxPool.backward", "MaxPool", "maxpool_backward", "maxpool_class",
+                 "test_maxpool_backward", 5.0, ("dx",)),
+    ]
+}
+
+
+def get_exercise(method):
+    """The Exercise named ``method`` ("Convolution.backward"); an Exercise is returned as it is."""
+    if isinstance(method, Exercise):
+        return method
+    try:
+        return EXERCISES[method]
+    except (KeyError, TypeError):
+        raise ValueError(f"unknown exercise {method!r}; the exercises are {', '.join(EXERCISES)}") from None

@@ -1,0 +1,271 @@
+"""Take a student's answers out of a submitted notebook, and splice them into the trusted class.
+
+Nothing here runs the student's code (nor compiles it: that happens in the sandbox).
+
+    answers = extract_answers("submitted/alice/conv_pool_backward/conv_backward.ipynb")
+    answers["Convolution.backward"]           # the lines between Begin and End
+
+    answer = find_answer(read_notebook(path), EXERCISES["Convolution.backward"])
+    source, region = splice_answer(class_template(exercise), answer)
+
+The answer to an exercise is the text between the ``########## Begin ##########`` and
+``########## End ##########`` lines of its answer cell, found by the cell's nbgrader grade_id;
+when that id is gone (a copied or re-created cell), by the last code cell that defines the
+class. When the student deleted the Begin/End lines, the whole body of the method is taken.
+Everything else in the cell (``__init__``, ``forward``) is the trusted template's: a student
+cannot change what the grader's forward pass stores.
+"""
+import inspect
+import json
+import re
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+
+from graders.exercises import EXERCISES, get_exercise
+
+BEGIN = re.compile(r"^\s*#{3,}\s*Begin\s*#{3,}\s*$", re.IGNORECASE)
+END = re.compile(r"^\s*#{3,}\s*End\s*#{3,}\s*$", re.IGNORECASE)
+MAX_NOTEBOOK_BYTES = 50 << 20
+MAX_ANSWER_CHARS = 200_000
+
+
+class NotebookError(ValueError):
+    """A file that cannot be read as a notebook; the message says what to do about it."""
+
+
+class AnswerError(ValueError):
+    """A notebook in which the answer to one exercise cannot be found; the message says why."""
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The student's answer to one exercise.
+
+    - method: "Convolution.backward"
+    - code: the lines between Begin and End (without them), joined with newlines
+    - cell_line: the cell line (1-based) on which ``code`` starts
+    - cell: where it was found, e.g. "cell 7 (convolution_class)"
+    - note: a remark for the student when the answer was found by a fallback, else None
+    - whole_body: True when ``code`` is the method's whole body (the Begin/End lines were gone)
+    """
+    method: str
+    code: str
+    cell_line: int
+    cell: str
+    note: str = None
+    whole_body: bool = False
+
+
+# ---------------------------------------------------------------- reading
+
+def read_notebook(source, name=None):
+    """A notebook from a path or bytes -> nbformat NotebookNode (version 4).
+
+    Raises NotebookError with a message a student can act on: not UTF-8 text, not JSON, not a
+    notebook, too large.
+    """
+    if isinstance(source, (bytes, bytearray)):
+        data, name = bytes(source), name or "the notebook"
+    else:
+        path = Path(source)
+        name = name or path.name
+        try:
+            if path.stat().st_size > MAX_NOTEBOOK_BYTES:
+                raise NotebookError(f"{name} is larger than {MAX_NOTEBOOK_BYTES >> 20} MB: clear the "
+                                    "outputs (Kernel > Restart & Clear Output), save and submit again")
+            data = path.read_bytes()
+        except OSError as exc:
+            raise NotebookError(f"{name} could not be read: {exc.strerror or exc}") from None
+    if len(data) > MAX_NOTEBOOK_BYTES:
+        raise NotebookError(f"{name} is larger than {MAX_NOTEBOOK_BYTES >> 20} MB: clear the outputs "
+                            "(Kernel > Restart & Clear Output), save and submit again")
+    if not data.strip():
+        raise NotebookError(f"{name} is empty: save the notebook in Jupyter and submit it again")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise NotebookError(f"{name} is not a Jupyter notebook (not UTF-8 text): submit the .ipynb file "
+                            "you worked in, saved from Jupyter") from None
+    try:
+        raw = json.loads(text)
+    except (ValueError, RecursionError) as exc:
+        where = f" (line {exc.lineno}, column {exc.colno})" if hasattr(exc, "lineno") else ""
+        raise NotebookError(f"{name} is not a valid notebook: its JSON is broken{where}. Was it saved "
+                            "completely, or edited outside Jupyter? Open it in Jupyter, save, and submit "
+                            "again") from None
+    if not isinstance(raw, dict) or not isinstance(raw.get("cells", raw.get("worksheets")), list):
+        raise NotebookError(f"{name} is JSON but not a Jupyter notebook (no cells): submit the .ipynb file "
+                            "you worked in")
+    try:
+        nb = nbformat.convert(nbformat.from_dict(raw), 4)
+        nbformat.v4.nbjson.rejoin_lines(nb)
+        cells = list(nb.cells)
+    except Exception as exc:  # nbformat raises many kinds on malformed notebooks
+        raise NotebookError(f"{name} is not a valid notebook ({type(exc).__name__}: {exc}): open it in "
+                            "Jupyter, save, and submit again") from None
+    for cell in cells:
+        if not isinstance(cell, dict) or not isinstance(cell.get("source", ""), str):
+            raise NotebookError(f"{name} is not a valid notebook (a cell has no text): open it in Jupyter, "
+                                "save, and submit again")
+    return nb
+
+
+# ---------------------------------------------------------------- finding the answer
+
+def _grade_id(cell):
+    meta = cell.get("metadata") or {}
+    nbgrader = meta.get("nbgrader") if isinstance(meta, dict) else None
+    return nbgrader.get("grade_id") if isinstance(nbgrader, dict) else None
+
+
+def _defines_class(source, class_name):
+    return re.search(rf"^\s*class\s+{re.escape(class_name)}\s*[(:]", source, re.MULTILINE) is not None
+
+
+def _region(lines):
+    """(first, last) line indexes of the first Begin line and the End line after it, or None."""
+    for i, line in enumerate(lines):
+        if BEGIN.match(line):
+            for j in range(i + 1, len(lines)):
+                if END.match(lines[j]):
+                    return i, j
+            return None
+    return None
+
+
+def _method_body(lines, method_name):
+    """(first, last) line indexes of the body of ``def method_name`` in lines, or None."""
+    head = re.compile(rf"^(\s*)def\s+{re.escape(method_name)}\s*\(")
+    for i, line in enumerate(lines):
+        match = head.match(line)
+        if not match:
+            continue
+        indent = len(match.group(1))
+        j = i
+        while not lines[j].rstrip().endswith(":") and j + 1 < len(lines):  # a signature over lines
+            j += 1
+        end = j + 1
+        for k in range(j + 1, len(lines)):
+            text = lines[k]
+            if text.strip() and len(text) - len(text.lstrip()) <= indent:
+                break
+            end = k + 1
+        if end > j + 1:
+            return j + 1, end - 1
+    return None
+
+
+def find_answer(nb, exercise):
+    """The Answer to ``exercise`` in notebook ``nb``; AnswerError when there is none."""
+    exercise = get_exercise(exercise)
+    cells = [(i, cell) for i, cell in enumerate(nb.cells) if cell.get("cell_type") == "code"]
+    by_id = [(i, cell) for i, cell in cells if _grade_id(cell) == exercise.answer_cell]
+    by_class = [(i, cell) for i, cell in cells if _defines_class(cell.get("source", ""), exercise.class_name)]
+    note = None
+    if by_id:
+        index, cell = by_id[-1]
+        where = f"cell {index + 1} ({exercise.answer_cell})"
+    elif by_class:
+        index, cell = by_class[-1]
+        where = f"cell {index + 1}"
+        note = (f"the answer cell's nbgrader id ({exercise.answer_cell}) is gone; graded the last cell that "
+                f"defines class {exercise.class_name} ({where})")
+    else:
+        raise AnswerError(
+            f"no answer to {exercise.name}: the cell with `class {exercise.class_name}` is missing from "
+            f"{exercise.notebook}.ipynb (deleted, or the class renamed). Copy the class cell from the released "
+            f"notebook and write your code between the Begin and End lines.")
+    lines = cell.get("source", "").split("\n")
+    region = _region(lines)
+    whole_body = region is None
+    if region is not None:
+        first, last = region
+        code_lines = lines[first + 1:last]
+        cell_line = first + 2
+    else:
+        method_name = exercise.name.split(".", 1)[1]
+        body = _method_body(lines, method_name)
+        if body is None:
+            raise AnswerError(
+                f"no answer to {exercise.name} in {where} of {exercise.notebook}.ipynb: it has neither the "
+                f"'########## Begin ##########' / '########## End ##########' lines nor a `def {method_name}`. "
+                f"Copy the class cell from the released notebook and write your code between those lines.")
+        first, last = body
+        code_lines = lines[first:last + 1]
+        cell_line = first + 1
+        note = ((note + "; ") if note else "") + (
+            f"the Begin/End lines of {exercise.name} are missing; graded the whole body of "
+            f"`{method_name}` instead. Keep those lines next time.")
+    code = "\n".join(code_lines)
+    if len(code) > MAX_ANSWER_CHARS:
+        raise AnswerError(f"the answer to {exercise.name} is longer than {MAX_ANSWER_CHARS:,} characters")
+    return Answer(exercise.name, code, cell_line, where, note, whole_body)
+
+
+def extract_answers(path):
+    """The answers in one notebook: {method: the text between Begin and End}.
+
+    Exercises whose answer cell (or class) the notebook does not hold are left out; an answer
+    cell without Begin/End lines gives the method's whole body. Raises NotebookError when the
+    file is not a readable notebook.
+    """
+    nb = read_notebook(path)
+    answers = {}
+    for method, exercise in EXERCISES.items():
+        try:
+            answers[method] = find_answer(nb, exercise).code
+        except AnswerError:
+            continue
+    return answers
+
+
+def exercises_in(nb):
+    """The exercises whose answer cell (by id, else by class) the notebook holds."""
+    found = []
+    for exercise in EXERCISES.values():
+        for cell in nb.cells:
+            if cell.get("cell_type") == "code" and (
+                    _grade_id(cell) == exercise.answer_cell
+                    or _defines_class(cell.get("source", ""), exercise.class_name)):
+                found.append(exercise)
+                break
+    return found
+
+
+# ---------------------------------------------------------------- the trusted template
+
+def class_template(exercise):
+    """The exercise's class as released: the reference class's source with the text between
+    its Begin and End lines removed (so no solution is left in it). Instructors' side only."""
+    exercise = get_exercise(exercise)
+    lines = inspect.getsource(exercise.reference_class).rstrip("\n").split("\n")
+    begins = [i for i, line in enumerate(lines) if BEGIN.match(line)]
+    ends = [i for i, line in enumerate(lines) if END.match(line)]
+    if len(begins) != 1 or len(ends) != 1 or begins[0] > ends[0]:
+        raise ValueError(f"the reference class of {exercise.name} must have one Begin line followed by "
+                         f"one End line; found {len(begins)} and {len(ends)}")
+    return "\n".join(lines[:begins[0] + 1] + lines[ends[0]:]) + "\n"
+
+
+def splice_answer(template, answer):
+    """Put the student's code between the template's Begin and End lines.
+
+    Returns (source, region): region = {"start", "end", "cell_line"} says which lines of source
+    (1-based, end exclusive) are the student's and on which cell line they start, so that
+    error messages can point at the student's own line numbers.
+    """
+    lines = template.rstrip("\n").split("\n")
+    begin, end = _region(lines)
+    if end != begin + 1:
+        raise ValueError("the template's Begin/End region must be empty")
+    code = answer.code
+    if answer.whole_body:
+        indent = re.match(r"\s*", lines[begin]).group(0)
+        code = textwrap.indent(textwrap.dedent(code), indent, lambda line: True)
+    student = code.split("\n")
+    source = "\n".join(lines[:begin + 1] + student + lines[end:]) + "\n"
+    region = {"start": begin + 2, "end": begin + 2 + len(student), "cell_line": answer.cell_line}
+    return source, region

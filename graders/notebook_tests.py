@@ -1,0 +1,339 @@
+"""What the hidden test cells of the notebooks call: grade one exercise inside the notebook's kernel.
+
+A hidden test cell (written by ``graders.build``) is
+
+    from graders.notebook_tests import run_hidden_test
+
+    run_hidden_test(Convolution, "Convolution.backward", assignment="conv_pool_backward")
+
+It prints the feedback and evaluates to the score, which nbgrader takes as the cell's partial credit.
+
+The student's code runs in this same kernel and could have changed anything in it (numpy included),
+so the kernel only *runs* the student's class; everything that decides the score happens in a fresh
+``python -I -m graders.notebook_tests`` process (the *judge*):
+
+1. the judge derives the grading inputs from the course seeds, (secret, student, assignment), and
+   sends them to the kernel (the secret never leaves the judge);
+2. the kernel runs the student's class on them (``graders.runner.run_case``), with print output,
+   warnings and stray errors kept out of the cell (any stderr would make nbgrader score it 0), under
+   a time budget, and sends back what came out: arrays as .npy bytes (``allow_pickle=False``), other
+   values described (``graders.sandbox_worker.encode_value``);
+3. the judge regenerates the inputs itself, runs the reference solutions, compares (``graders.check``)
+   and answers with the report as JSON.
+
+Who is graded: under ``nbgrader autograde`` (env NBGRADER_EXECUTION=autograde) the kernel's working
+directory is ``<course>/autograded/<student>/<assignment>/``, so the student id is its parent's name.
+Anywhere else the notebook is graded as the fixed id ``instructor``. The course is the nearest folder
+above the working directory holding ``nbgrader_config.py`` (else $BACKPROP_LAB_COURSE, else the
+repository's ``assignments/``).
+
+This makes the notebook's test immune to a patched numpy or comparison; it cannot make it immune to a
+student who rewrites this module's functions from inside the kernel. The hardened path, which runs each
+answer in a sandbox of its own, is ``backprop-lab grade``.
+"""
+import contextlib
+import io
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+
+from graders.runner import run_case
+from graders.sandbox_worker import (array_to_bytes, bytes_to_array, decode_value, encode_value, pack_message,
+                                    read_message, split_frames)
+from utils.checking import describe_exception
+
+INSTRUCTOR_ID = "instructor"  # the student id outside nbgrader autograde
+METHOD_SECONDS = 10.0  # time for the student's code on all the cases of one exercise (as `grade --timeout`)
+MAX_OUTPUT_BYTES = 64 << 20  # what the kernel may send back to the judge
+PRIVATE_PACKAGES = ("solutions", "graders")  # what an answer may not import while it is graded
+
+
+class HiddenTestError(RuntimeError):
+    """The grader itself failed (not the student's code); the message says where to look."""
+
+
+class _OutOfTime(BaseException):
+    """Raised inside the student's code by the timer; BaseException, so `except Exception` cannot eat it."""
+
+
+# ---------------------------------------------------------------- who and where
+
+def find_course_dir(start=None):
+    """The nbgrader course folder: nearest ancestor of ``start`` (cwd) with nbgrader_config.py."""
+    start = Path(start or Path.cwd()).resolve()
+    for folder in (start, *start.parents):
+        if (folder / "nbgrader_config.py").is_file():
+            return folder
+    if os.environ.get("BACKPROP_LAB_COURSE"):
+        return Path(os.environ["BACKPROP_LAB_COURSE"]).resolve()
+    from graders.cli import DEFAULT_COURSE
+    return Path(DEFAULT_COURSE).resolve()
+
+
+def grading_identity(cwd=None, environ=None):
+    """(student id, course folder) of the notebook being run.
+
+    Under ``nbgrader autograde`` the notebook runs in <course>/autograded/<student>/<assignment>/.
+    """
+    cwd = Path(cwd or Path.cwd()).resolve()
+    environ = os.environ if environ is None else environ
+    if environ.get("NBGRADER_EXECUTION") == "autograde":
+        return cwd.parent.name, find_course_dir(cwd)
+    return INSTRUCTOR_ID, find_course_dir(cwd)
+
+
+# ---------------------------------------------------------------- the kernel's side
+
+def run_hidden_test(cls, method, assignment=None):
+    """Grade ``cls`` (the student's class) on the exercise ``method``; print the feedback, return the score.
+
+    Returns a float in [0, points] for nbgrader's partial credit. Raises HiddenTestError when the
+    grader itself cannot run (a cell error, so nbgrader scores 0 and the instructor sees why).
+    """
+    from graders.exercises import ASSIGNMENT
+    student, course_dir = grading_identity()
+    with _Judge(method, student, assignment or ASSIGNMENT, course_dir) as judge:
+        cases = judge.receive_cases()
+        judge.send_outputs(run_student_cases(cls, method, cases))
+        report = judge.receive_report()
+    print(report["feedback"])
+    return float(report["score"])
+
+
+def run_student_cases(cls, method, cases, seconds=None):
+    """Run the student's class on every case; returns one message (bytes) per case for the judge.
+
+    cases: [{"kind", "params", "inputs": {name: array}}]. Nothing the student's code does reaches the
+    cell's stdout/stderr: prints are dropped, warnings silenced, errors become the case's error.
+    """
+    seconds = METHOD_SECONDS if seconds is None else seconds
+    if any(name.split(".")[0] == "solutions" for name in list(sys.modules)):  # the kernel's side never imports it
+        message = ("your notebook imported `solutions`, the instructors' reference answers: an answer may use "
+                   "numpy and utils only. Remove that import.")
+        return [pack_message({"case": index, "error": message}) for index in range(len(cases))]
+    messages = []
+    deadline = time.monotonic() + seconds
+    with _quiet(), _Timer() as timer, _BlockImports():
+        for index, case in enumerate(cases):
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                messages.append(pack_message({"case": index, "error": _time_message(seconds)}))
+                continue
+            try:
+                timer.start(remaining)
+                try:
+                    outputs = run_case(cls, case["kind"], case["params"], case["inputs"])
+                finally:
+                    timer.stop()
+                blobs = []
+                header = {"case": index, "outputs": {str(k): encode_value(v, blobs) for k, v in outputs.items()}}
+                messages.append(pack_message(header, blobs))
+            except _OutOfTime:
+                messages.append(pack_message({"case": index, "error": _time_message(seconds)}))
+            except KeyboardInterrupt:
+                raise  # nbgrader's cell timeout: let it end the cell
+            except BaseException as exc:  # anything the student's code raised, SystemExit included
+                messages.append(pack_message({"case": index, "error": describe_exception(exc, cls)}))
+    return messages
+
+
+def _time_message(seconds):
+    return (f"your code did not finish: the cases of this exercise may take {seconds:g} seconds together. "
+            f"Look for an endless loop, or loops over every element that numpy could do at once.")
+
+
+@contextlib.contextmanager
+def _quiet():
+    """Keep the student's prints and numpy's warnings out of the cell (stderr there scores 0)."""
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()), \
+            warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        yield
+
+
+class _BlockImports:
+    """While the student's code runs, the reference answers and the grader's modules do not import."""
+
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] in PRIVATE_PACKAGES:
+            raise ImportError(f"{name} is not available to answers: use numpy and utils", name=name)
+        return None
+
+    def __enter__(self):
+        sys.meta_path.insert(0, self)
+        return self
+
+    def __exit__(self, *exc):
+        with contextlib.suppress(ValueError):
+            sys.meta_path.remove(self)
+
+
+class _Timer:
+    """A time limit for the student's code (SIGALRM); does nothing off the main thread."""
+
+    def __enter__(self):
+        self.usable = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+        if self.usable:
+            self.previous = signal.signal(signal.SIGALRM, self._expire)
+        return self
+
+    @staticmethod
+    def _expire(signum, frame):
+        raise _OutOfTime()
+
+    def start(self, seconds):
+        if self.usable:
+            # Fires again every half second until stopped: code that swallows one interruption
+            # (a bare `except:` in a loop) gets the next.
+            signal.setitimer(signal.ITIMER_REAL, max(seconds, 1e-3), 0.5)
+
+    def stop(self):
+        if self.usable:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+
+    def __exit__(self, *exc):
+        if self.usable:
+            self.stop()
+            signal.signal(signal.SIGALRM, self.previous)
+
+
+class _Judge:
+    """The judge process, seen from the kernel: cases in, outputs out, report back (one pipe each way)."""
+
+    def __init__(self, method, student, assignment, course_dir):
+        self.args = [sys.executable, "-I", "-m", "graders.notebook_tests", "--method", method,
+                     "--student", student, "--assignment", assignment, "--course", str(course_dir)]
+
+    def __enter__(self):
+        self.log = tempfile.TemporaryFile()
+        self.proc = subprocess.Popen(self.args, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=self.log, cwd=tempfile.gettempdir())
+        return self
+
+    def __exit__(self, *exc):
+        for stream in (self.proc.stdin, self.proc.stdout):
+            with contextlib.suppress(OSError):
+                stream.close()
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        self.log.close()
+
+    def _fail(self, what):
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.proc.wait(timeout=10)
+        self.log.seek(0)
+        log = self.log.read().decode("utf-8", "replace")[-3000:]
+        raise HiddenTestError(f"the grader failed ({what}); this is not your code's fault: tell your "
+                              f"instructor.\n{' '.join(self.args)}\n{log}")
+
+    def receive_cases(self):
+        message = read_message(self.proc.stdout)
+        if message is None:
+            self._fail("no test cases")
+        header, blobs = message
+        return [{"kind": case["kind"], "params": case["params"],
+                 "inputs": {name: bytes_to_array(blobs[i]) for name, i in case["inputs"].items()}}
+                for case in header["cases"]]
+
+    def send_outputs(self, messages):
+        try:
+            self.proc.stdin.write(b"".join(messages))
+            self.proc.stdin.close()
+        except OSError:
+            self._fail("could not send the results")
+
+    def receive_report(self):
+        data = self.proc.stdout.read()
+        try:
+            return json.loads(data)
+        except ValueError:
+            self._fail("no report")
+
+
+# ---------------------------------------------------------------- the judge's side
+
+def judge(method, student, assignment, course_dir, stdin, stdout):
+    """The fresh process: send the cases, read the student's outputs, compare, write the JSON report."""
+    from graders.cases import random_cases
+    from graders.check import MethodReport, grade_case
+    from graders.exercises import get_exercise
+    from graders.seeds import course_seeds, load_course_secret
+
+    exercise = get_exercise(method)
+    seeds = course_seeds(load_course_secret(course_dir), student, assignment)
+    cases = random_cases(exercise.name, seeds)
+
+    blobs, wire = [], []
+    for case in cases:
+        names = {}
+        for name, value in case.inputs.items():
+            blobs.append(array_to_bytes(np.ascontiguousarray(value)))
+            names[name] = len(blobs) - 1
+        wire.append({"kind": exercise.name, "params": case.params, "inputs": names})
+    stdout.write(pack_message({"cases": wire}, blobs))
+    stdout.flush()
+
+    # The kernel's bytes are untrusted: parsed frame by frame, arrays without pickle.
+    frames = {}
+    for header, frame_blobs in split_frames(_read_capped(stdin, MAX_OUTPUT_BYTES)):
+        if isinstance(header, dict) and type(header.get("case")) is int:
+            frames.setdefault(header["case"], (header, frame_blobs))
+    results, found = [], []
+    for index, case in enumerate(cases):
+        header, frame_blobs = frames.get(index, ({}, []))
+        outputs, error = None, None
+        if isinstance(header.get("error"), str):
+            error = header["error"][:4000]
+        elif isinstance(header.get("outputs"), dict):
+            try:
+                outputs = {name: decode_value(desc, frame_blobs) for name, desc in header["outputs"].items()
+                           if name in exercise.outputs}
+            except ValueError as exc:
+                error = f"the grader could not read what your code returned: {exc}"
+        else:
+            error = "this case did not run (the notebook's kernel sent no result for it)"
+        result = grade_case(exercise, case, outputs=outputs, error=error, prefer=found)
+        found += [mistake.name for mistake in result.diagnosis if mistake.name not in found]
+        results.append(result)
+    report = MethodReport.from_cases(exercise.name, results)
+    stdout.write(json.dumps(report.to_dict()).encode("utf-8"))
+    stdout.flush()
+
+
+def _read_capped(stream, limit):
+    """Read the stream to its end (so that the writer never blocks) and keep the first ``limit`` bytes."""
+    kept, size = [], 0
+    while chunk := stream.read(1 << 20):
+        if size < limit:
+            kept.append(chunk[:limit - size])
+        size += len(chunk)
+    return b"".join(kept)
+
+
+def main(argv=None):
+    import argparse
+    parser = argparse.ArgumentParser(prog="python -m graders.notebook_tests",
+                                     description="The judge of a notebook's hidden test (started by run_hidden_test).")
+    parser.add_argument("--method", required=True)
+    parser.add_argument("--student", required=True)
+    parser.add_argument("--assignment", required=True)
+    parser.add_argument("--course", required=True)
+    args = parser.parse_args(argv)
+    judge(args.method, args.student, args.assignment, Path(args.course), sys.stdin.buffer, sys.stdout.buffer)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

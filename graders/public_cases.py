@@ -1,0 +1,93 @@
+"""Write the students' self-check file: public cases with expected and known-wrong outputs.
+
+The release notebooks cannot see ``solutions``; ``utils.selfcheck.self_check`` reads this file
+instead. It holds, for every exercise, the public cases (same situations as grading, inputs from
+``public_seeds``, never the grading seeds), the reference outputs, and what each catalogued
+mistake produces on them, so that the self-check can name a mistake without any solution code.
+
+Layout (``np.load(path, allow_pickle=False)`` reads it; every key is flat):
+- "meta": a 0-d unicode array of JSON: {"format", "version", "assignment", "atol", "exercises":
+  {method: {"outputs": [...], "mistakes": [{"name", "title", "hint"}],
+            "cases": [{"name", "description", "setting", "params", "inputs": [...],
+                       "mistakes": {mistake: {"differs": [...], "none": [...], "error": str|null}}}]}}}
+- "<method>/<case>/<input>": the inputs, e.g. "Convolution.backward/overlap/x"
+- "<method>/<case>/expected/<output>": the reference outputs
+- "<method>/<case>/mistake/<mistake>/<output>": a mistake's outputs where they differ from the
+  reference (an output that is None is listed under "none"; a mistake that raised has "error")
+"""
+import json
+from pathlib import Path
+
+import numpy as np
+
+from graders.cases import random_cases
+from graders.check import reference_outputs
+from graders.diagnose import run_mistake
+from graders.exercises import ASSIGNMENT, EXERCISES
+from graders.mistakes import mistakes_for
+from graders.seeds import public_seeds
+from utils.checking import ATOL, mistake_dict, same_values
+
+FORMAT = "backprop-lab selfcheck cases"
+VERSION = 1
+
+
+def _mistake_entry(mistake, case, reference, arrays, prefix):
+    """The meta entry of one mistake on one case (None when it equals the reference), storing its arrays."""
+    outputs, error = run_mistake(mistake, case)
+    if error is not None:
+        return {"differs": [], "none": [], "error": error}
+    differs, none = [], []
+    for name, value in outputs.items():
+        if same_values(value, reference[name], ATOL):
+            continue
+        if value is None:
+            none.append(name)
+        elif isinstance(value, np.ndarray) and np.issubdtype(value.dtype, np.number):
+            differs.append(name)
+            arrays[f"{prefix}/mistake/{mistake.name}/{name}"] = value
+        else:
+            raise TypeError(f"mistake {mistake.name} returned {type(value).__name__} for {name}: "
+                            f"only arrays and None can be stored")
+    if not differs and not none:
+        return None
+    return {"differs": differs, "none": none, "error": None}
+
+
+def public_case_data(assignment=ASSIGNMENT):
+    """(meta, arrays): the self-check file's content, as write_public_cases stores it."""
+    seeds = public_seeds(assignment)
+    arrays = {}
+    exercises = {}
+    for exercise in EXERCISES.values():
+        mistakes = mistakes_for(exercise.name)
+        cases = []
+        for case in random_cases(exercise.name, seeds):
+            prefix = f"{exercise.name}/{case.name}"
+            for name, value in case.inputs.items():
+                arrays[f"{prefix}/{name}"] = value
+            reference = reference_outputs(exercise, case)
+            for name, value in reference.items():
+                arrays[f"{prefix}/expected/{name}"] = value
+            entries = {}
+            for mistake in mistakes:
+                entry = _mistake_entry(mistake, case, reference, arrays, prefix)
+                if entry is not None:
+                    entries[mistake.name] = entry
+            cases.append({"name": case.name, "description": case.description, "setting": case.setting,
+                          "params": dict(case.params), "inputs": list(case.inputs), "mistakes": entries})
+        exercises[exercise.name] = {"outputs": list(exercise.outputs),
+                                    "mistakes": [mistake_dict(mistake) for mistake in mistakes],
+                                    "cases": cases}
+    meta = {"format": FORMAT, "version": VERSION, "assignment": assignment, "atol": ATOL, "exercises": exercises}
+    return meta, arrays
+
+
+def write_public_cases(path, assignment=ASSIGNMENT):
+    """Write the self-check file (selfcheck_cases.npz) to ``path``; returns the path."""
+    path = Path(path)
+    meta, arrays = public_case_data(assignment)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "wb") as handle:  # a file object: np.savez would otherwise append ".npz" to other names
+        np.savez_compressed(handle, meta=np.array(json.dumps(meta)), **arrays)
+    return path

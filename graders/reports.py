@@ -1,0 +1,508 @@
+"""HTML reports after grading: a feedback page for every submission and a summary of the class.
+
+    write_reports(results_json, out_dir) -> out_dir / "index.html"
+
+writes
+    out_dir/index.html                         the class summary: score table, histogram, common mistakes,
+                                               the cases most students fail
+    out_dir/<student>/<assignment>.html        one feedback page per submission
+
+The input is the grading engine's results JSON (CONTRACT.md). The per-case details the engine adds to each test
+(``MethodReport.to_dict()`` of graders/check.py: a ``cases`` list) give the feedback pages a table of cases with
+their diagnosis and, for a wrong gradient, a heat map of where it is wrong. Without them the pages show the
+CONTRACT fields only.
+
+Pages are self-contained (inline CSS, figures as base64 PNG, no script) so they can be mailed or uploaded to an
+LMS as they are. Every text that comes from a submission (names, error messages, feedback) is HTML-escaped:
+a student's exception message must not run in the instructor's browser.
+"""
+import base64
+import html
+import io
+import json
+import math
+import statistics
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+
+
+def write_reports(results_json: Path, out_dir: Path) -> Path:
+    """Write the feedback pages and the class summary; return the summary's path.
+
+    Inputs:
+    - results_json: the file ``backprop-lab grade --json`` wrote
+    - out_dir: folder for the pages (created; pages already there are overwritten)
+
+    Returns:
+    - the path of the class summary, out_dir / "index.html"
+    """
+    submissions = load_results(Path(results_json))
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+
+    pages = feedback_paths(submissions)
+    for submission, relative in zip(submissions, pages):
+        path = out_dir / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(feedback_page(submission), encoding="utf-8")
+
+    summary = out_dir / "index.html"
+    summary.write_text(summary_page(submissions, pages), encoding="utf-8")
+    return summary
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Reading the results
+
+def load_results(path: Path) -> list[dict]:
+    """The submissions of a results JSON, checked for the CONTRACT's keys (ValueError naming what is missing)."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ValueError(f"{path}: no such results file; write it with `backprop-lab grade PATH --json {path}`")
+    except json.JSONDecodeError as e:
+        raise ValueError(f"{path}: not valid JSON ({e}); expected the output of `backprop-lab grade --json`")
+    if not isinstance(data, dict) or not isinstance(data.get("submissions"), list):
+        raise ValueError(f'{path}: expected {{"submissions": [...]}}, the output of `backprop-lab grade --json`')
+    submissions = data["submissions"]
+    for i, sub in enumerate(submissions):
+        where = f"{path}: submissions[{i}]"
+        if not isinstance(sub, dict):
+            raise ValueError(f"{where} is not an object")
+        for key in ("student", "assignment", "status", "score", "max_score", "tests"):
+            if key not in sub:
+                raise ValueError(f"{where} has no {key!r} key")
+        if sub["status"] not in ("graded", "error"):
+            raise ValueError(f"{where}: status must be 'graded' or 'error', got {sub['status']!r}")
+        for j, test in enumerate(sub["tests"]):
+            for key in ("name", "score", "max_score", "passed"):
+                if key not in test:
+                    raise ValueError(f"{where}.tests[{j}] has no {key!r} key")
+    return submissions
+
+
+def feedback_paths(submissions: list[dict]) -> list[Path]:
+    """Where each submission's page goes, relative to the output folder: <student>/<assignment>.html.
+
+    Names are made safe as the engine's text feedback makes them (graders.results.safe_name), so the .html
+    and .txt of a student sit side by side; a name that then collides with an earlier one gets a numbered
+    suffix, so no page overwrites another.
+    """
+    from graders.results import safe_name
+    taken = set()
+    paths = []
+    for sub in submissions:
+        base = Path(safe_name(sub["student"])) / safe_name(sub["assignment"])
+        candidate, n = base, 1
+        while candidate in taken:
+            n += 1
+            candidate = base.with_name(f"{base.name}-{n}")
+        taken.add(candidate)
+        paths.append(candidate.with_name(candidate.name + ".html"))
+    return paths
+
+
+def _cases(test: dict) -> list[dict]:
+    """The per-case details of a test entry, or [] when the engine gave none."""
+    cases = test.get("cases")
+    return [c for c in cases if isinstance(c, dict)] if isinstance(cases, list) else []
+
+
+def _mistakes(case: dict) -> list[dict]:
+    """The catalogued mistakes a case was diagnosed as ({"name", "title", "hint"} each), best match first.
+
+    check.py's CaseResult.to_dict writes them as a list under "diagnosis"; one dict is accepted too.
+    """
+    found = case.get("diagnosis")
+    if found is None:
+        found = case.get("mistake")
+    if isinstance(found, dict):
+        found = [found]
+    if not isinstance(found, list):
+        return []
+    return [m for m in found if isinstance(m, dict) and m.get("title")]
+
+
+def _outputs(case: dict) -> list[dict]:
+    outputs = case.get("outputs")
+    return [o for o in outputs if isinstance(o, dict)] if isinstance(outputs, list) else []
+
+
+def _error_map(output: dict):
+    """The output's error map as a 2-D float array (NaN where the student's value was NaN/inf), or None."""
+    raw = output.get("error_map")
+    if raw is None:
+        return None
+    try:
+        grid = np.array([[math.nan if v is None else v for v in row] for row in raw], dtype=np.float64)
+    except (TypeError, ValueError):
+        return None
+    return grid if grid.ndim == 2 and grid.size else None
+
+
+def error_map(student: np.ndarray, reference: np.ndarray):
+    """Where an output is wrong, small enough for JSON: |student - reference| at its largest over all axes but the
+    last two, as nested lists (None where the student's value is NaN or infinite).
+
+    Inputs:
+    - student, reference: arrays of the same shape, e.g. dx (N, C, H, W), dW (FN, C, FH, FW), db (FN,)
+
+    Returns:
+    - (H, W) nested lists for dx, (FH, FW) for dW, (1, FN) for db; None when the shapes differ or are empty
+    """
+    student = np.asarray(student)
+    reference = np.asarray(reference, dtype=np.float64)
+    if student.shape != reference.shape or reference.size == 0 or not np.issubdtype(student.dtype, np.number):
+        return None
+    diff = np.abs(student.astype(np.float64) - reference)
+    diff = np.where(np.isfinite(diff), diff, np.inf)  # NaN/inf become inf: the worst, whatever else is there
+    grid = diff.reshape(1, -1) if diff.ndim < 2 else diff.reshape(-1, *diff.shape[-2:]).max(axis=0)
+    return [[None if math.isinf(v) else float(v) for v in row] for row in grid]
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Figures
+
+def _figure(width: float, height: float):
+    """A matplotlib Figure, without pyplot: no global backend state, no display needed.
+
+    matplotlib is imported here, not at the top, so that the grader can use error_map without paying for it.
+    """
+    from matplotlib.figure import Figure
+    return Figure(figsize=(width, height))
+
+
+def _png_data_uri(fig) -> str:
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=90, metadata={"Software": None})
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def heatmap_figure(grid: np.ndarray, title: str) -> str:
+    """A heat map of an error map (2-D, NaN = not a finite number), as a PNG data URI."""
+    rows, cols = grid.shape
+    import matplotlib
+    fig = _figure(min(1.6 + 0.45 * cols, 7.0), min(1.3 + 0.4 * rows, 5.5))
+    ax = fig.add_subplot()
+    finite = np.isfinite(grid)
+    shown = np.ma.masked_invalid(grid)
+    cmap = matplotlib.colormaps["magma_r"].with_extremes(bad="#1f77b4")  # NaN/inf in blue, off the scale
+    vmax = float(grid[finite].max()) if finite.any() else 1.0
+    image = ax.imshow(shown, cmap=cmap, vmin=0.0, vmax=vmax if vmax > 0 else 1.0, interpolation="nearest")
+    fig.colorbar(image, ax=ax, fraction=0.046, pad=0.04)
+    if rows <= 12 and cols <= 12:  # small maps: a grid line around every entry, so entries can be counted
+        ax.set_xticks(np.arange(cols))
+        ax.set_yticks(np.arange(rows))
+        ax.set_xticks(np.arange(-0.5, cols), minor=True)
+        ax.set_yticks(np.arange(-0.5, rows), minor=True)
+        ax.grid(which="minor", color="white", linewidth=0.6)
+        ax.tick_params(which="both", length=0, labelsize=7)
+    ax.set_title(title, fontsize=8)
+    if not finite.all():
+        ax.set_xlabel("blue: NaN or infinite", fontsize=7)
+    fig.tight_layout()
+    return _png_data_uri(fig)
+
+
+def histogram_figure(scores: list[float], max_score: float) -> str:
+    """Histogram of total scores on [0, max_score], as a PNG data URI."""
+    fig = _figure(6.0, 2.8)
+    ax = fig.add_subplot()
+    top = max_score if max_score > 0 else max(scores + [1.0])
+    bins = np.linspace(0.0, top, 11)  # ten bins; numpy puts a full score into the last one
+    ax.hist(np.clip(scores, 0.0, top), bins=bins, color="#4c72b0", edgecolor="white")
+    ax.set_xlabel(f"score (out of {top:g})")
+    ax.set_ylabel("submissions")
+    ax.yaxis.get_major_locator().set_params(integer=True)
+    ax.set_xlim(0.0, top)
+    fig.tight_layout()
+    return _png_data_uri(fig)
+
+
+def barh_figure(labels: list[str], values: list[float], xlabel: str, integer: bool = False) -> str:
+    """Horizontal bars, first label on top, as a PNG data URI; integer: whole-number ticks (counts)."""
+    fig = _figure(7.0, 0.9 + 0.32 * len(labels))
+    ax = fig.add_subplot()
+    positions = np.arange(len(labels))[::-1]
+    ax.barh(positions, values, color="#c44e52")
+    ax.set_yticks(positions, [_shorten(label, 60) for label in labels], fontsize=8)
+    ax.set_xlabel(xlabel)
+    ax.set_xlim(0.0, max(values + [1.0]))
+    if integer:
+        ax.xaxis.get_major_locator().set_params(integer=True)
+    fig.tight_layout()
+    return _png_data_uri(fig)
+
+
+def _shorten(text: str, n: int) -> str:
+    return text if len(text) <= n else text[:n - 1] + "…"
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Pages
+
+CHART_ROWS = 12  # bars in a summary chart; the table below it lists everything
+
+_CSS = """
+body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; max-width: 60em; margin: 2em auto;
+       padding: 0 1em; color: #222; line-height: 1.45; }
+h1 { font-size: 1.5em; } h2 { font-size: 1.2em; margin-top: 1.8em; border-bottom: 1px solid #ddd; }
+h3 { font-size: 1.05em; }
+table { border-collapse: collapse; margin: 0.8em 0; }
+th, td { border: 1px solid #ccc; padding: 0.3em 0.6em; text-align: left; vertical-align: top; }
+th { background: #f3f3f3; } td.num { text-align: right; font-variant-numeric: tabular-nums; }
+.pass { color: #1a7f37; font-weight: 600; } .fail { color: #c0392b; font-weight: 600; }
+.error { background: #fdecea; border: 1px solid #e0a39a; padding: 0.6em 0.8em; }
+.hint { background: #fff8e1; border-left: 4px solid #f0b429; padding: 0.4em 0.8em; margin: 0.4em 0; }
+pre { background: #f7f7f7; padding: 0.6em; overflow-x: auto; white-space: pre-wrap; }
+figure { display: inline-block; margin: 0.4em 1em 0.4em 0; } figcaption { font-size: 0.85em; color: #555; }
+.small { font-size: 0.85em; color: #555; }
+"""
+
+
+def _page(title: str, body: str) -> str:
+    return (f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+            f"<title>{_e(title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n{body}\n</body>\n</html>\n")
+
+
+def _e(value) -> str:
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+def _fmt(x) -> str:
+    """A score as text: 2 decimals at most, no trailing zeros."""
+    try:
+        return f"{float(x):.2f}".rstrip("0").rstrip(".")
+    except (TypeError, ValueError):
+        return _e(x)
+
+
+def _verdict(passed: bool) -> str:
+    return '<span class="pass">passed</span>' if passed else '<span class="fail">failed</span>'
+
+
+def feedback_page(sub: dict) -> str:
+    """One submission's feedback page (HTML)."""
+    student, assignment = sub["student"], sub["assignment"]
+    parts = [f"<h1>Feedback: {_e(assignment)}</h1>",
+             f"<p>Student: <b>{_e(student)}</b><br>Score: <b>{_fmt(sub['score'])} / {_fmt(sub['max_score'])}</b></p>"]
+    if sub["status"] == "error":
+        parts.append(f'<div class="error"><b>Your submission could not be graded.</b><br>'
+                     f'{_e(sub.get("error") or "no reason was given")}</div>')
+    if sub["tests"]:
+        parts.append("<table><tr><th>exercise</th><th>score</th><th>result</th></tr>")
+        for test in sub["tests"]:
+            parts.append(f"<tr><td>{_e(test['name'])}</td>"
+                         f"<td class='num'>{_fmt(test['score'])} / {_fmt(test['max_score'])}</td>"
+                         f"<td>{_verdict(bool(test['passed']))}</td></tr>")
+        parts.append("</table>")
+    for test in sub["tests"]:
+        parts.append(_test_section(test))
+    return _page(f"{assignment}: feedback for {student}", "\n".join(parts))
+
+
+def _test_section(test: dict) -> str:
+    name = test["name"]
+    parts = [f"<h2>{_e(name)}: {_fmt(test['score'])} / {_fmt(test['max_score'])}</h2>"]
+    for note in test.get("notes") or []:
+        parts.append(f'<div class="hint">Note: {_e(note)}</div>')
+    cases = _cases(test)
+    if cases:
+        parts.append("<table><tr><th>case</th><th>result</th><th>what was checked / what is wrong</th></tr>")
+        for case in cases:
+            parts.append(_case_row(case))
+        parts.append("</table>")
+        hints = _distinct_mistakes(cases)
+        for mistake in hints:
+            parts.append(f'<div class="hint"><b>Probable mistake: {_e(mistake["title"])}</b><br>'
+                         f'{_e(mistake.get("hint", ""))}</div>')
+        figures = [_case_figures(case, name) for case in cases if not case.get("passed")]
+        figures = [f for f in figures if f]
+        if figures:
+            parts.append("<h3>Where your result differs from the expected one</h3>")
+            parts.append('<p class="small">Each map shows, at every position, the largest difference between your '
+                         "value and the expected one over all images and channels (filters). Dark = far off; "
+                         "light = right. A pattern (a border, a stripe, every other entry) usually points at the "
+                         "cause.</p>")
+            parts.extend(figures)
+    printed = (test.get("run") or {}).get("output") if isinstance(test.get("run"), dict) else None
+    if printed:
+        lines = str(printed).splitlines()
+        more = f"\n... ({len(lines) - 20} more lines)" if len(lines) > 20 else ""
+        parts.append(f"<p>Your code printed:</p><pre>{_e(chr(10).join(lines[:20]) + more)}</pre>")
+    if test.get("feedback"):
+        # The engine's own text: the full detail, as the notebook's self-check prints it.
+        parts.append(f"<details><summary>Full text of the check</summary>"
+                     f"<pre>{_e(test['feedback'])}</pre></details>")
+    return "\n".join(parts)
+
+
+def _case_row(case: dict) -> str:
+    title = _e(case.get("name", "case"))
+    if case.get("description"):
+        title += f'<br><span class="small">{_e(case["description"])}</span>'
+    if case.get("setting"):
+        title += f'<br><span class="small">{_e(case["setting"])}</span>'
+    details = []
+    if case.get("error"):
+        details.append(f"<pre>{_e(case['error'])}</pre>")
+    for output in _outputs(case):
+        if not output.get("passed", True) and output.get("message"):
+            details.append(f"<div>{_e(output['message'])}</div>")
+    if not details and not case.get("passed") and case.get("message"):
+        details.append(f"<div>{_e(case['message'])}</div>")
+    mistakes = _mistakes(case)
+    if mistakes:
+        details.append(f'<div class="small">Looks like: {"; ".join(_e(m["title"]) for m in mistakes)}</div>')
+    if not details:
+        details.append(f'<span class="small">{"all outputs match" if case.get("passed") else ""}</span>')
+    return (f"<tr><td>{title}</td><td>{_verdict(bool(case.get('passed')))}</td>"
+            f"<td>{''.join(details)}</td></tr>")
+
+
+def _distinct_mistakes(cases: list[dict]) -> list[dict]:
+    seen, found = set(), []
+    for case in cases:
+        for mistake in _mistakes(case):
+            if mistake["title"] not in seen:
+                seen.add(mistake["title"])
+                found.append(mistake)
+    return found
+
+
+def _case_figures(case: dict, method: str) -> str:
+    figures = []
+    for output in _outputs(case):
+        if output.get("passed", True):
+            continue
+        grid = _error_map(output)
+        if grid is None:
+            continue
+        name = output.get("name", "output")
+        uri = heatmap_figure(grid, f"|your {name} - expected {name}|")
+        caption = f"{_e(case.get('name', 'case'))}: {_e(name)}"
+        figures.append(f'<figure><img alt="error map of {_e(name)}" src="{uri}">'
+                       f"<figcaption>{caption}</figcaption></figure>")
+    return "".join(figures)
+
+
+def summary_page(submissions: list[dict], pages: list[Path]) -> str:
+    """The class summary (HTML); ``pages`` are the feedback pages' paths relative to the summary."""
+    assignments = sorted({sub["assignment"] for sub in submissions})
+    title = "Class summary: " + (", ".join(assignments) if assignments else "no submissions")
+    parts = [f"<h1>{_e(title)}</h1>"]
+    if not submissions:
+        parts.append("<p>The results file holds no submissions.</p>")
+        return _page(title, "\n".join(parts))
+
+    graded = [s for s in submissions if s["status"] == "graded"]
+    errors = [s for s in submissions if s["status"] == "error"]
+    scores = [float(s["score"]) for s in submissions]
+    max_score = max(float(s["max_score"]) for s in submissions)
+    full = sum(1 for s in submissions if float(s["score"]) >= float(s["max_score"]) > 0)
+    parts.append(
+        f"<p>{len(submissions)} submissions: {len(graded)} graded, {len(errors)} could not be graded "
+        f"(scored 0). Mean score {_fmt(statistics.fmean(scores))}, median {_fmt(statistics.median(scores))} "
+        f"out of {_fmt(max_score)}; {full} with full marks.</p>")
+    parts.append('<p class="small">On this page: <a href="#scores">scores</a> (with a link to every feedback page) '
+                 '&middot; <a href="#mistakes">most common mistakes</a> &middot; '
+                 '<a href="#cases">cases most submissions fail</a></p>')
+    parts.append(f'<figure><img alt="histogram of scores" src="{histogram_figure(scores, max_score)}">'
+                 f"<figcaption>Scores of all {len(submissions)} submissions</figcaption></figure>")
+
+    parts.append(_mistakes_section(graded))
+    parts.append(_failed_cases_section(graded))
+    parts.append(_score_table(submissions, pages))
+    return _page(title, "\n".join(parts))
+
+
+def _score_table(submissions: list[dict], pages: list[Path]) -> str:
+    methods = list(dict.fromkeys(t["name"] for s in submissions for t in s["tests"]))
+    head = "".join(f"<th>{_e(m)}</th>" for m in methods)
+    rows = [f"<h2 id='scores'>Scores</h2><table><tr><th>student</th><th>assignment</th><th>status</th><th>score</th>{head}"
+            "<th>note</th></tr>"]
+    order = sorted(range(len(submissions)), key=lambda i: (str(submissions[i]["student"]),
+                                                             str(submissions[i]["assignment"])))
+    for i in order:
+        sub = submissions[i]
+        by_name = {t["name"]: t for t in sub["tests"]}
+        cells = "".join(
+            f"<td class='num'>{_fmt(by_name[m]['score'])}</td>" if m in by_name else "<td></td>" for m in methods)
+        note = _e(_shorten(str(sub.get("error") or ""), 120)) if sub["status"] == "error" else ""
+        link = html.escape(pages[i].as_posix(), quote=True)
+        status = '<span class="fail">error</span>' if sub["status"] == "error" else "graded"
+        rows.append(f"<tr><td><a href=\"{link}\">{_e(sub['student'])}</a></td><td>{_e(sub['assignment'])}</td>"
+                    f"<td>{status}</td><td class='num'>{_fmt(sub['score'])} / {_fmt(sub['max_score'])}</td>"
+                    f"{cells}<td class='small'>{note}</td></tr>")
+    rows.append("</table>")
+    return "\n".join(rows)
+
+
+def mistake_counts(graded: list[dict]) -> list[tuple[str, str, int]]:
+    """(method, mistake title, number of submissions) for every diagnosed mistake, most common first.
+
+    A submission counts once per method and mistake, however many of its cases show it.
+    """
+    counts = Counter()
+    for sub in graded:
+        for test in sub["tests"]:
+            for title in {m["title"] for case in _cases(test) for m in _mistakes(case)}:
+                counts[(test["name"], title)] += 1
+    return [(method, title, n) for (method, title), n in
+            sorted(counts.items(), key=lambda item: (-item[1], item[0]))]
+
+
+def case_failures(graded: list[dict]) -> list[tuple[str, str, str, int, int]]:
+    """(method, case, description, submissions failing it, submissions that ran it), most failed first."""
+    failed, ran, described = Counter(), Counter(), {}
+    for sub in graded:
+        for test in sub["tests"]:
+            for case in _cases(test):
+                key = (test["name"], str(case.get("name", "case")))
+                ran[key] += 1
+                failed[key] += 0 if case.get("passed") else 1
+                described.setdefault(key, str(case.get("description", "")))
+    rows = [(m, c, described[(m, c)], failed[(m, c)], ran[(m, c)]) for (m, c) in ran]
+    return sorted(rows, key=lambda r: (-r[3] / r[4], r[0], r[1]))
+
+
+def _mistakes_section(graded: list[dict]) -> str:
+    counts = mistake_counts(graded)
+    parts = ['<h2 id="mistakes">Most common mistakes</h2>']
+    if not counts:
+        parts.append("<p>No graded submission matched a catalogued mistake.</p>")
+        return "\n".join(parts)
+    parts.append(f'<p class="small">Submissions (of {len(graded)} graded) whose wrong results match a catalogued '
+                 "mistake on at least one case.</p>")
+    top = counts[:CHART_ROWS]
+    labels = [f"{method.split('.')[0]}: {title}" for method, title, _ in top]
+    parts.append(f'<img alt="most common mistakes" '
+                 f'src="{barh_figure(labels, [n for *_, n in top], "submissions", integer=True)}">')
+    parts.append("<table><tr><th>exercise</th><th>mistake</th><th>submissions</th></tr>")
+    for method, title, n in counts:
+        parts.append(f"<tr><td>{_e(method)}</td><td>{_e(title)}</td><td class='num'>{n}</td></tr>")
+    parts.append("</table>")
+    return "\n".join(parts)
+
+
+def _failed_cases_section(graded: list[dict]) -> str:
+    rows = case_failures(graded)
+    parts = ['<h2 id="cases">Cases most submissions fail</h2>']
+    if not rows:
+        parts.append("<p>The results carry no per-case details.</p>")
+        return "\n".join(parts)
+    shown = [r for r in rows if r[3] > 0][:CHART_ROWS]
+    if shown:
+        labels = [f"{m}: {c}" for m, c, _, _, _ in shown]
+        parts.append(f'<img alt="cases most submissions fail" '
+                     f'src="{barh_figure(labels, [100.0 * f / n for *_, f, n in shown], "% of graded submissions failing")}">')
+    parts.append("<table><tr><th>exercise</th><th>case</th><th>failed by</th></tr>")
+    for method, case, description, n_failed, n_ran in rows:
+        desc = f'<br><span class="small">{_e(description)}</span>' if description else ""
+        parts.append(f"<tr><td>{_e(method)}</td><td>{_e(case)}{desc}</td>"
+                     f"<td class='num'>{n_failed} / {n_ran}</td></tr>")
+    parts.append("</table>")
+    return "\n".join(parts)

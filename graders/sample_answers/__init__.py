@@ -1,0 +1,95 @@
+"""Answers as students write them, right and wrong, for tests, the demo and the nbgrader checks.
+
+``conv/*.py`` answer Convolution.backward, ``maxpool/*.py`` MaxPool.backward. Each file is the whole
+class as a student leaves it: the given __init__ and forward, and a backward whose
+Begin/End region holds the answer. Its docstring's first line says what the grader must
+conclude:
+
+    expected: correct
+    expected: wrong <mistake name>      (a name from graders.mistakes: the diagnosis must find it)
+    expected: wrong unknown             (wrong in a way the catalogue does not know)
+
+The wrong ones are written differently from the catalogue's own implementations (loops,
+einsum, fancy indexing ...), so that they test the diagnosis, not its copy.
+"""
+import ast
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from utils import col2im, im2col
+
+HERE = Path(__file__).resolve().parent
+FOLDERS = {"Convolution.backward": "conv", "MaxPool.backward": "maxpool"}
+BEGIN = "########## Begin ##########"
+END = "########## End ##########"
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One sample answer.
+
+    - name: "conv/einsum"
+    - source: the file's text (the class definition, with its imports)
+    - expected: "correct" or "wrong"
+    - mistake: the catalogued mistake's name, "unknown", or None when correct
+    - path: the file
+    """
+    name: str
+    source: str
+    expected: str
+    mistake: str = None
+    path: Path = None
+
+    @property
+    def class_name(self):
+        return "Convolution" if self.name.startswith("conv/") else "MaxPool"
+
+    @property
+    def method(self):
+        return f"{self.class_name}.backward"
+
+    @property
+    def body(self):
+        """The lines strictly between the Begin and End markers, indented as in the file."""
+        lines = self.source.splitlines(keepends=True)
+        starts = [i for i, line in enumerate(lines) if line.strip() == BEGIN]
+        ends = [i for i, line in enumerate(lines) if line.strip() == END]
+        if len(starts) != 1 or len(ends) != 1 or ends[0] < starts[0]:
+            raise ValueError(f"{self.path}: expected one {BEGIN} line followed by one {END} line")
+        return "".join(lines[starts[0] + 1:ends[0]])
+
+    def load_class(self):
+        """Execute the source as a notebook would and return the class (Convolution or MaxPool).
+
+        Compiled under the file's own name, so tracebacks show the file's lines.
+        """
+        namespace = {"np": np, "im2col": im2col, "col2im": col2im, "__name__": f"sample_answer_{self.name}"}
+        exec(compile(self.source, str(self.path or self.name), "exec"), namespace)
+        return namespace[self.class_name]
+
+
+def _parse_expected(path, source):
+    docstring = ast.get_docstring(ast.parse(source)) or ""
+    first = docstring.strip().splitlines()[0] if docstring.strip() else ""
+    words = first.split()
+    if len(words) == 2 and words == ["expected:", "correct"]:
+        return "correct", None
+    if len(words) == 3 and words[:2] == ["expected:", "wrong"]:
+        return "wrong", words[2]
+    raise ValueError(f"{path}: the docstring must start with 'expected: correct' or "
+                     f"'expected: wrong <mistake name or unknown>', found {first!r}")
+
+
+def load_answers(method):
+    """The sample answers to ``method`` ("Convolution.backward" or "MaxPool.backward"), by file name."""
+    if method not in FOLDERS:
+        raise ValueError(f"no sample answers for {method!r}; there are answers for {', '.join(FOLDERS)}")
+    folder = FOLDERS[method]
+    answers = []
+    for path in sorted((HERE / folder).glob("*.py")):
+        source = path.read_text(encoding="utf-8")
+        expected, mistake = _parse_expected(path, source)
+        answers.append(Answer(f"{folder}/{path.stem}", source, expected, mistake, path))
+    return answers

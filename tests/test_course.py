@@ -1,0 +1,311 @@
+"""The course build: templates + solutions -> source notebooks -> release (graders/build.py).
+
+The build runs once, in a temporary copy of the course (never in the repository's assignments/).
+Oracles: the reference classes' own source text (for what the cells must hold), tests/oracles.py's
+loops (for the worked examples), and real notebook execution (nbclient) for what the cells do.
+"""
+import ast
+import base64
+import inspect
+import re
+import shutil
+import textwrap
+from pathlib import Path
+
+import nbformat
+import numpy as np
+import pytest
+from nbclient import NotebookClient
+
+import solutions.layers
+from graders import build, figures, notebook_tests
+from graders.exercises import ASSIGNMENT, EXERCISES
+import oracles
+
+REPO = Path(__file__).resolve().parent.parent
+COURSE = REPO / "assignments"
+STUB = ["########## Begin ##########", "# YOUR CODE HERE", "raise NotImplementedError()",
+        "########## End ##########"]
+NOTEBOOKS = sorted(exercise.notebook for exercise in EXERCISES.values())
+CELL_PREFIX = {"conv_backward": "conv", "maxpool_backward": "maxpool"}  # the templates' own cell ids
+
+
+def copy_course(destination):
+    """The course as a fresh clone has it: config and templates, nothing built."""
+    destination.mkdir(parents=True, exist_ok=True)
+    shutil.copy(COURSE / "nbgrader_config.py", destination)
+    shutil.copytree(COURSE / "templates", destination / "templates")
+    return destination
+
+
+@pytest.fixture(scope="module")
+def course(tmp_path_factory):
+    course_dir = copy_course(tmp_path_factory.mktemp("course"))
+    build.build_course(course_dir)
+    return course_dir
+
+
+def read(path):
+    return nbformat.read(path, as_version=4)
+
+
+def cell_by_id(nb, grade_id):
+    [cell] = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id]
+    return cell
+
+
+def answer_region(cls):
+    """(lines of the class source, index of the Begin line, index of the End line)."""
+    lines = inspect.getsource(cls).rstrip("\n").split("\n")
+    begin = next(i for i, line in enumerate(lines) if line.strip() == STUB[0])
+    end = next(i for i, line in enumerate(lines) if line.strip() == STUB[-1])
+    return lines, begin, end
+
+
+def execute(nb, cwd, allow_errors=False):
+    NotebookClient(nb, timeout=120, kernel_name="python3", allow_errors=allow_errors,
+                   resources={"metadata": {"path": str(cwd)}}).execute()
+    return nb
+
+
+def outputs_text(cell, kind):
+    parts = []
+    for output in cell.get("outputs", []):
+        if kind == "stdout" and output.output_type == "stream" and output.name == "stdout":
+            parts.append(output.text)
+        if kind == "result" and output.output_type == "execute_result":
+            parts.append(output.data["text/plain"])
+    return "".join(parts)
+
+
+def problems(nb):
+    """Errors and stderr output anywhere in an executed notebook."""
+    found = []
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            if output.output_type == "error" or (output.output_type == "stream" and output.name == "stderr"):
+                found.append((cell.id, output.get("ename") or output.get("text")))
+    return found
+
+
+# ---------------------------------------------------------------- templates and cells
+
+@pytest.mark.parametrize("method", sorted(EXERCISES))
+def test_class_cell_is_the_reference_class_with_solution_delimiters(method):
+    exercise = EXERCISES[method]
+    lines, begin, end = answer_region(getattr(solutions.layers, exercise.class_name))
+    rendered = build.class_cell_source(exercise.class_name).split("\n")
+    indent = lines[begin][:len(lines[begin]) - len(lines[begin].lstrip())]
+    assert len(indent) == 8  # the method body's indentation
+    expected = lines[:begin] + [indent + "### BEGIN SOLUTION"] + lines[begin + 1:end] + \
+        [indent + "### END SOLUTION"] + lines[end + 1:]
+    assert rendered == expected
+
+
+def write_template(tmp_path, text):
+    path = tmp_path / "nb.md"
+    path.write_text(textwrap.dedent(text))
+    return path
+
+
+@pytest.mark.parametrize("text, message", [
+    ("%% markdown a\nhi\n%% picture b\n", r"nb\.md:3: unknown cell kind 'picture'"),
+    ("%% markdown a\nhi\n%%markdown b\n", r"nb\.md:3: a cell line is"),
+    ("%% markdown a\nx\n%% code a\ny\n", r"cell ids used twice: a"),
+    ("%% markdown a\nsee ### BEGIN SOLUTION here\n", r"contains 'BEGIN SOLUTION'"),
+    ("%% code a\n### BEGIN HIDDEN TESTS\n### END HIDDEN TESTS\n", r"contains 'BEGIN HIDDEN TESTS'"),
+    ("%% class MaxPool\nclass MaxPool: pass\n", r"generated; its template cell must be empty"),
+    ("%% tests Pool.forward\n", r"unknown exercise 'Pool.forward'"),
+    ("%% markdown a\n{{score:MaxPool.backward}}\n", r"unknown placeholder"),
+    ("no cells at all\n", r"no cells"),
+])
+def test_bad_templates_are_refused_with_file_and_line(tmp_path, text, message):
+    with pytest.raises(build.TemplateError, match=message):
+        build.render_notebook(write_template(tmp_path, text), ASSIGNMENT)
+
+
+def test_template_placeholders_and_figures(tmp_path):
+    path = write_template(tmp_path, """\
+        note for instructors
+        %% markdown a
+        {{points:MaxPool.backward}} points
+        {{cases:MaxPool.backward}}
+        ![fig](attachment:maxpool_routing.png)
+        """)
+    [cell] = build.render_notebook(path, ASSIGNMENT).cells
+    from graders.cases import case_specs
+    lines = cell.source.split("\n")
+    assert lines[0] == "5 points"
+    assert lines[1:-1] == [f"- **{spec.name}**: {spec.description}" for spec in case_specs("MaxPool.backward")]
+    png = base64.b64decode(cell.attachments["maxpool_routing.png"]["image/png"])
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+
+
+# ---------------------------------------------------------------- the worked examples
+
+def test_maxpool_example_matches_loops_and_the_text():
+    example = figures.maxpool_example()
+    x, dout = example["x"][None, None], example["dout"][None, None]
+    np.testing.assert_allclose(example["dx"], oracles.max_pool_backward(x, dout, 2, 2, 1, 0)[0, 0], atol=1e-12)
+    np.testing.assert_allclose(example["out"], oracles.max_pool_forward(x, 2, 2, 1, 0)[0, 0], atol=1e-12)
+    # The template's sentences about the outlined window, checked by hand-written indexing:
+    assert example["x"][1:3, 3:5].tolist() == [[3, 5], [2, 5]]
+    assert example["dout"][1, 3] == 9
+    assert [example["dout"][i, j] for i, j in [(0, 3), (0, 4), (1, 3), (1, 4)]] == [4, 5, 9, 10]
+    assert example["dx"][1, 4] == 4 + 5 + 9 + 10 == 28
+    assert example["dx"][2, 4] == 29  # the tied 5 below gets only windows where it is the first maximum
+    text = (COURSE / "templates" / ASSIGNMENT / "maxpool_backward.md").read_text()
+    assert "covers `3 5 / 2 5`" in text and "`4 + 5 + 9 + 10 = 28`" in text
+
+
+def test_conv_example_matches_loops_and_the_text():
+    example = figures.conv_example()
+    x, W, dout = example["x"][None, None], example["W"][None, None], example["dout"][None, None]
+    dx, dW, db = oracles.conv_backward(x, W, dout, 1, 0)
+    np.testing.assert_allclose(example["dx"], dx[0, 0], atol=1e-12)
+    np.testing.assert_allclose(example["dW"], dW[0, 0], atol=1e-12)
+    np.testing.assert_allclose(example["db"], db, atol=1e-12)
+    assert example["dW"][0, 0] == np.sum(example["x"][:3, :3] * example["dout"]) == 6
+    assert example["dx"][0, 0] == example["dout"][0, 0] * example["W"][0, 0] == 1
+    text = (COURSE / "templates" / ASSIGNMENT / "conv_backward.md").read_text()
+    assert "dW[0, 0] = 1*1 + 2*0 + 0*2 + 0*0 + 1*1 + 3*0 + 2*1 + 1*2 + 0*1 = 6" in text
+    assert "dx[0, 0] = dout[0, 0] * W[0, 0] = 1" in text
+
+
+def test_render_figure():
+    for name in figures.FIGURES:
+        assert figures.render_figure(name).startswith(b"\x89PNG\r\n\x1a\n")
+    with pytest.raises(KeyError, match="no figure called 'nope.png'"):
+        figures.render_figure("nope.png")
+
+
+# ---------------------------------------------------------------- who the hidden test grades
+
+def test_grading_identity(tmp_path):
+    course_dir = copy_course(tmp_path / "course")
+    folder = course_dir / "autograded" / "alice" / ASSIGNMENT
+    folder.mkdir(parents=True)
+    env = {"NBGRADER_EXECUTION": "autograde"}
+    assert notebook_tests.grading_identity(folder, env) == ("alice", course_dir.resolve())
+    assert notebook_tests.grading_identity(folder, {}) == ("instructor", course_dir.resolve())
+    source = course_dir / "source" / ASSIGNMENT
+    source.mkdir(parents=True)
+    assert notebook_tests.grading_identity(source, {}) == ("instructor", course_dir.resolve())
+
+
+# ---------------------------------------------------------------- the built course
+
+def test_build_writes_source_and_release(course):
+    for folder in ("source", "release"):
+        files = sorted(p.name for p in (course / folder / ASSIGNMENT).iterdir())
+        assert files == sorted([f"{name}.ipynb" for name in NOTEBOOKS] + [build.SELFCHECK_FILE])
+    assert (course / ".course_secret").is_file()
+    release_npz = (course / "release" / ASSIGNMENT / build.SELFCHECK_FILE).read_bytes()
+    assert release_npz == (course / "source" / ASSIGNMENT / build.SELFCHECK_FILE).read_bytes()
+    from utils.selfcheck import load_cases
+    meta, _ = load_cases(course / "release" / ASSIGNMENT / build.SELFCHECK_FILE)
+    assert sorted(meta["exercises"]) == sorted(EXERCISES)
+
+
+@pytest.mark.parametrize("method", sorted(EXERCISES))
+def test_release_cells_and_metadata(course, method):
+    exercise = EXERCISES[method]
+    nb = read(course / "release" / ASSIGNMENT / f"{exercise.notebook}.ipynb")
+    ids = [cell.metadata["nbgrader"]["grade_id"] for cell in nb.cells]
+    assert len(ids) == len(set(ids))
+    answer, test = cell_by_id(nb, exercise.answer_cell), cell_by_id(nb, exercise.test_cell)
+    # The hidden test cell right after the class cell; the self-check after both.
+    assert ids.index(exercise.test_cell) == ids.index(exercise.answer_cell) + 1
+    assert answer.metadata["nbgrader"]["solution"] and not answer.metadata["nbgrader"]["locked"]
+    assert answer.metadata.get("editable", True) and answer.metadata["deletable"] is False
+    assert test.metadata["nbgrader"]["grade"] and test.metadata["nbgrader"]["points"] == exercise.points
+    assert test.metadata["editable"] is False and test.metadata["deletable"] is False
+    for cell in nb.cells:
+        if cell.metadata["nbgrader"]["grade_id"] not in (exercise.answer_cell, exercise.test_cell):
+            assert cell.metadata["nbgrader"]["locked"] and cell.metadata["editable"] is False, cell.id
+    assert nb.metadata.kernelspec.name == "python3"
+
+
+@pytest.mark.parametrize("method", sorted(EXERCISES))
+def test_release_holds_the_exact_educoder_stub(course, method):
+    exercise = EXERCISES[method]
+    nb = read(course / "release" / ASSIGNMENT / f"{exercise.notebook}.ipynb")
+    lines, begin, end = answer_region(getattr(solutions.layers, exercise.class_name))
+    indent = " " * 8
+    expected = lines[:begin] + [indent + line for line in STUB] + lines[end + 1:]
+    assert cell_by_id(nb, exercise.answer_cell).source.split("\n") == expected
+
+
+def release_sources(course):
+    return {f"{name}/{cell.id}": cell.source
+            for name in NOTEBOOKS for cell in read(course / "release" / ASSIGNMENT / f"{name}.ipynb").cells}
+
+
+def test_release_holds_no_solution_code(course):
+    sources = release_sources(course)
+    text = "\n".join(sources.values())
+    checked = 0
+    for method, exercise in EXERCISES.items():
+        lines, begin, end = answer_region(getattr(solutions.layers, exercise.class_name))
+        given = {line.strip() for line in lines[:begin] + lines[end:]}
+        for line in lines[begin + 1:end]:
+            code = line.split("#")[0].strip()
+            for fragment in {line.strip(), code}:
+                if len(fragment) >= 10 and fragment not in given:
+                    assert fragment not in text, f"solution line of {method} in the release: {fragment!r}"
+                    checked += 1
+    assert checked >= 15  # the answer regions were really looked at
+
+
+def test_release_holds_no_hidden_tests_and_imports_only_numpy_and_utils(course):
+    for where, source in release_sources(course).items():
+        for marker in ("BEGIN SOLUTION", "END SOLUTION", "HIDDEN TESTS", "run_hidden_test", "graders", "solutions"):
+            assert marker not in source, (where, marker)
+    for name in NOTEBOOKS:
+        for cell in read(course / "release" / ASSIGNMENT / f"{name}.ipynb").cells:
+            if cell.cell_type != "code":
+                continue
+            for node in ast.walk(ast.parse(cell.source)):
+                modules = ([alias.name for alias in node.names] if isinstance(node, ast.Import) else
+                           [node.module] if isinstance(node, ast.ImportFrom) else [])
+                for module in modules:
+                    assert module.split(".")[0] in ("numpy", "utils"), (name, cell.id, module)
+
+
+def test_release_embeds_the_figures(course):
+    found = {}
+    for name in NOTEBOOKS:
+        for cell in read(course / "release" / ASSIGNMENT / f"{name}.ipynb").cells:
+            for figure, data in cell.get("attachments", {}).items():
+                assert f"attachment:{figure}" in cell.source
+                found[figure] = base64.b64decode(data["image/png"])
+    assert sorted(found) == sorted(figures.FIGURES)
+    assert all(png.startswith(b"\x89PNG") for png in found.values())
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_source_notebook_runs_cleanly_with_the_solutions(course, name):
+    folder = course / "source" / ASSIGNMENT
+    nb = execute(read(folder / f"{name}.ipynb"), folder)
+    assert problems(nb) == []
+    [exercise] = [e for e in EXERCISES.values() if e.notebook == name]
+    test = cell_by_id(nb, exercise.test_cell)
+    assert outputs_text(test, "result") == f"{exercise.points}"
+    assert "All 8 cases passed." in outputs_text(test, "stdout")
+    assert outputs_text(cell_by_id(nb, CELL_PREFIX[name] + "_selfcheck"), "result") == "True"
+    errors = re.findall(r"relative error: (\S+)", outputs_text(cell_by_id(nb, CELL_PREFIX[name] + "_gradcheck"),
+                                                                 "stdout"))
+    assert len(errors) == len(exercise.outputs) and all(float(e) < 1e-7 for e in errors)
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_release_notebook_runs_as_given(course, name):
+    """A student's first run: the class cell defines the class, the self-check reports it unanswered."""
+    folder = course / "release" / ASSIGNMENT
+    nb = execute(read(folder / f"{name}.ipynb"), folder, allow_errors=True)  # the finite differences call backward
+    [exercise] = [e for e in EXERCISES.values() if e.notebook == name]
+    for grade_id in (exercise.answer_cell, exercise.test_cell):
+        assert cell_by_id(nb, grade_id).outputs == []
+    selfcheck = cell_by_id(nb, CELL_PREFIX[name] + "_selfcheck")
+    assert outputs_text(selfcheck, "result") == "False"
+    assert "NotImplementedError" in outputs_text(selfcheck, "stdout")

@@ -1,0 +1,121 @@
+"""The mistake catalogue and the diagnosis, against the catalogue itself and independent answers.
+
+graders/sample_answers holds answers written independently of the catalogue (loops, einsum,
+np.add.at, fancy indexing ...): the correct ones must get full marks, the wrong ones never, and a
+wrong one that makes a catalogued mistake must be diagnosed by that mistake's name.
+"""
+import inspect
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from graders.cases import random_cases
+from graders.check import check, reference_outputs
+from graders.diagnose import diagnose
+from graders.exercises import EXERCISES
+from graders.mistakes import MISTAKES, get_mistake, mistakes_for
+from graders.runner import run_case
+from graders.sample_answers import BEGIN, END, load_answers
+from graders.seeds import course_seeds
+from utils.checking import same_values
+
+STUDENTS = [course_seeds("test secret", student, "conv_pool_backward") for student in ("alice", "bob")]
+ANSWERS = [answer for method in EXERCISES for answer in load_answers(method)]
+
+
+@pytest.mark.parametrize("mistake", MISTAKES, ids=lambda m: m.name)
+def test_every_mistake_is_refused_and_diagnosed_by_name(mistake):
+    for seeds in STUDENTS:
+        report = check(mistake.method, mistake.cls, seeds)
+        assert not report.passed and report.score < report.max_score
+        assert report.diagnosis[0].name == mistake.name, [m.name for m in report.diagnosis]
+        assert f"Likely mistake: {mistake.title}" in report.feedback
+
+
+def test_the_catalogue_is_well_formed():
+    names = [mistake.name for mistake in MISTAKES]
+    assert len(names) == len(set(names))
+    assert len({(m.method, m.title) for m in MISTAKES}) == len(MISTAKES)
+    for mistake in MISTAKES:
+        reference = EXERCISES[mistake.method].reference_class
+        assert issubclass(mistake.cls, reference) and mistake.cls is not reference
+        assert "backward" in vars(mistake.cls), mistake.name  # a real implementation of its own
+        assert "?" in mistake.hint, mistake.name  # a question that leads to the fix
+        assert mistake.name.startswith({"Convolution.backward": "conv_", "MaxPool.backward": "pool_"}[mistake.method])
+    assert {m.method for m in MISTAKES} == set(EXERCISES)
+    with pytest.raises(ValueError, match="unknown mistake"):
+        get_mistake("nope")
+
+
+def test_diagnose_names_the_mistake_on_each_case_it_gets_wrong():
+    """diagnose() (the design's one-case API): the mistake's own outputs are diagnosed as that mistake."""
+    seeds = STUDENTS[0]
+    for mistake in MISTAKES:
+        named = 0
+        for case in random_cases(mistake.method, seeds):
+            reference = reference_outputs(mistake.method, case)
+            try:
+                outputs = run_case(mistake.cls, mistake.method, case.params, case.inputs)
+            except ValueError:
+                continue  # raising mistakes are recognised from the error text (test above)
+            if all(same_values(outputs[name], reference[name]) for name in reference):
+                assert diagnose(mistake.method, case, outputs, reference) is None  # nothing to explain
+                continue
+            found = diagnose(mistake.method, case, outputs, reference)
+            assert found is not None and found.name == mistake.name, (mistake.name, case.name, found)
+            named += 1
+        raises = mistake.name.endswith(("stride_ignored", "pad_ignored", "dmax_not_regrouped", "dcol_no_transpose"))
+        assert named >= 1 or raises, mistake.name
+
+
+# ---------------------------------------------------------------- independent answers
+
+def test_the_collection_has_every_style_and_every_mistake():
+    by_name = {answer.name: answer for answer in ANSWERS}
+    for name in ["conv/einsum", "conv/loops", "conv/add_at", "conv/book_col2im", "maxpool/put_along_axis",
+                 "maxpool/loops", "maxpool/add_at", "maxpool/book_col2im"]:
+        assert by_name[name].expected == "correct"
+    wrong_mistakes = {answer.mistake for answer in ANSWERS if answer.expected == "wrong"}
+    assert {mistake.name for mistake in MISTAKES} <= wrong_mistakes  # a variant of every catalogued mistake
+    assert sum(answer.mistake == "unknown" for answer in ANSWERS) >= 10
+    assert all(answer.mistake in wrong_mistakes | {None} for answer in ANSWERS)
+
+
+@pytest.mark.parametrize("answer", ANSWERS, ids=lambda a: a.name)
+def test_sample_answer_is_graded_as_expected(answer):
+    cls = answer.load_class()
+    for seeds in STUDENTS:
+        report = check(answer.method, cls, seeds)
+        names = [mistake.name for mistake in report.diagnosis]
+        if answer.expected == "correct":
+            assert report.passed and report.score == report.max_score, report.feedback
+        else:
+            assert not report.passed and report.score < report.max_score
+            if answer.mistake != "unknown":
+                assert answer.mistake in names, (names, report.feedback)
+                assert names[0] == answer.mistake, names
+
+
+@pytest.mark.parametrize("answer", ANSWERS, ids=lambda a: a.name)
+def test_sample_answer_is_the_given_class_with_only_backward_answered(answer):
+    cls = answer.load_class()
+    reference = EXERCISES[answer.method].reference_class
+    assert cls.__name__ == reference.__name__
+    for name in ("__init__", "forward"):
+        assert inspect.getsource(getattr(cls, name)) == inspect.getsource(getattr(reference, name))
+    body = answer.body
+    assert BEGIN not in body and END not in body and body.strip()
+    assert all(line.startswith(" " * 8) for line in body.splitlines() if line.strip())
+    assert body in inspect.getsource(cls.backward)
+
+
+def test_the_grading_doc_lists_the_catalogue():
+    """docs/grading.md describes the catalogue as the code has it (names and titles), nothing stale."""
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "grading.md").read_text(encoding="utf-8")
+    for mistake in MISTAKES:
+        assert f"| `{mistake.name}` | {mistake.title} |" in doc, mistake.name
+        assert mistake.hint in doc, mistake.name
+    listed = set(re.findall(r"^\| `((?:conv|pool)_\w+)` \|", doc, flags=re.M))
+    assert listed == {mistake.name for mistake in MISTAKES}

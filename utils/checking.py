@@ -1,0 +1,470 @@
+"""Run an exercise layer and judge its gradients, in words a student can act on.
+
+The grader and the students' self-check (``utils.selfcheck``) both use this module, so they apply
+the same rules and say the same things:
+
+- ``run_layer`` builds a layer, runs ``forward`` then ``backward`` on copies of the inputs, and
+  returns what the backward pass produced (``dx``, and ``dW``, ``db`` for the convolution).
+- ``compare_outputs`` checks types and shapes before values; an output passes when
+  max |yours - expected| <= 1e-5 at every entry; NaN and inf never pass.
+- ``match_mistakes`` names the known wrong implementation whose outputs equal the student's.
+- ``feedback_text`` / ``case_lines`` write it all up.
+
+It needs numpy only and imports nothing else of backprop-lab: students receive it.
+"""
+import re
+import traceback
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+
+ATOL = 1e-5  # an output passes when every entry is within ATOL of the expected one
+
+
+@dataclass(frozen=True)
+class LayerSpec:
+    """How an exercise class is built and what its backward pass must produce.
+
+    - init_args: the constructor's positional arguments, each taken from the case's inputs
+      (arrays, copied) or its params (numbers)
+    - outputs: "dx" is backward's return value; the others are attributes of the layer
+    """
+    init_args: tuple
+    outputs: tuple
+
+
+LAYERS = {
+    "Convolution": LayerSpec(init_args=("W", "b", "stride", "pad"), outputs=("dx", "dW", "db")),
+    "MaxPool": LayerSpec(init_args=("pool_h", "pool_w", "stride", "pad"), outputs=("dx",)),
+}
+
+# How outputs are named in messages, and the array whose shape each must have.
+LABELS = {"dx": "dx", "dW": "self.dW", "db": "self.db"}
+SHAPE_OF = {"dx": "x", "dW": "W", "db": "b"}
+
+
+def layer_spec(method):
+    """The LayerSpec of "Convolution.backward" (or of the class name "Convolution")."""
+    class_name = str(method).split(".")[0]
+    if class_name not in LAYERS:
+        known = ", ".join(f"{name}.backward" for name in LAYERS)
+        raise ValueError(f"unknown exercise {method!r}; the exercises are {known}")
+    return LAYERS[class_name]
+
+
+def run_layer(cls, method, params, inputs):
+    """Build a layer of class ``cls``, run forward then backward, return the backward pass's outputs.
+
+    The layer gets copies of the inputs, so code that changes its arguments in place cannot change
+    the caller's arrays. Return values are passed through unchanged: judging them is
+    compare_outputs' job. Whatever the layer raises propagates; the warnings it gives are
+    silenced (numpy's floating-point warnings too).
+
+    Inputs:
+    - cls: the layer class, e.g. a student's Convolution
+    - method: "Convolution.backward" or "MaxPool.backward" (the class name alone also works)
+    - params: numbers for the constructor, e.g. {"stride": 1, "pad": 0} or
+      {"pool_h": 2, "pool_w": 2, "stride": 2, "pad": 0}
+    - inputs: arrays; x: (N, C, H, W) and dout: (N, FN or C, out_h, out_w); for the convolution
+      also W: (FN, C, FH, FW) and b: (FN,)
+
+    Returns:
+    - {"dx": what backward returned, "dW": layer.dW, "db": layer.db}, with only the exercise's
+      outputs (a missing attribute reads as None)
+    """
+    spec = layer_spec(method)
+    if not callable(cls):
+        raise TypeError(f"expected the class {str(method).split('.')[0]}, got {_kind(cls)}")
+    args = [np.array(inputs[name], copy=True) if name in inputs else params[name] for name in spec.init_args]
+    # Warnings (0/0 in a wrong answer, say) would land on stderr; the comparison reports NaN anyway.
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        layer = cls(*args)
+        layer.forward(np.array(inputs["x"], copy=True))
+        dx = layer.backward(np.array(inputs["dout"], copy=True))
+    outputs = {"dx": dx}
+    for name in spec.outputs[1:]:
+        outputs[name] = getattr(layer, name, None)
+    return outputs
+
+
+# ---------------------------------------------------------------- errors
+
+def error_summary(exc):
+    """The first line of an error report: "ValueError: the message"."""
+    message = str(exc)
+    return f"{type(exc).__name__}: {message}" if message else type(exc).__name__
+
+
+def _class_files(cls):
+    """The files in which the methods of cls (and of its own base classes) were written."""
+    files = set()
+    for klass in getattr(cls, "__mro__", ()):
+        if klass is object:
+            continue
+        for value in vars(klass).values():
+            function = getattr(value, "__func__", value)
+            code = getattr(function, "__code__", None)
+            if code is not None:
+                files.add(code.co_filename)
+    return files
+
+
+def describe_exception(exc, cls=None):
+    """What an exception says, and where in the student's own code it happened.
+
+    Only frames from the file (or notebook cell) that defines ``cls`` are shown: a student
+    needs the line of theirs that failed, not numpy's internals.
+
+    Returns text: "your code raised " + the error_summary, then up to three
+    "line 12, in backward: <code>" lines.
+    """
+    lines = ["your code raised " + error_summary(exc)]
+    if isinstance(exc, NotImplementedError):
+        lines.append("  The exercise is not answered yet: replace `raise NotImplementedError()` with your code.")
+    files = _class_files(cls) if cls is not None else set()
+    frames = [frame for frame in traceback.extract_tb(exc.__traceback__) if frame.filename in files]
+    for frame in frames[-3:]:
+        code = (frame.line or "").strip()
+        lines.append(f"  line {frame.lineno}, in {frame.name}" + (f": {code}" if code else ""))
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------- comparison
+
+@dataclass
+class OutputResult:
+    """The verdict on one output (dx, dW or db) of one case.
+
+    max_abs_error, worst_index and n_wrong are None when the output could not be compared
+    (missing, not an array, wrong shape or dtype); max_abs_error is inf when there are NaN/inf.
+    """
+    name: str
+    passed: bool
+    message: str
+    max_abs_error: float = None
+    worst_index: tuple = None
+    n_wrong: int = None
+    n_total: int = None
+
+    def to_dict(self):
+        """JSON-ready (a non-finite max_abs_error becomes None)."""
+        error = self.max_abs_error
+        return {
+            "name": self.name,
+            "passed": self.passed,
+            "message": self.message,
+            "max_abs_error": error if error is not None and np.isfinite(error) else None,
+            "worst_index": list(self.worst_index) if self.worst_index is not None else None,
+            "n_wrong": self.n_wrong,
+            "n_total": self.n_total,
+        }
+
+
+def _kind(value):
+    """'None', 'a list', 'a tuple of 3 items', 'a float64 number' ... for messages."""
+    if value is None:
+        return "None"
+    if isinstance(value, tuple):
+        return f"a tuple of {len(value)} items"
+    if isinstance(value, np.generic):
+        return f"a single {value.dtype} number"
+    name = type(value).__name__
+    return f"an {name}" if name[:1].lower() in "aeiou" else f"a {name}"
+
+
+def _number(value):
+    return f"{float(value):.6g}" if np.isfinite(value) else str(float(value))
+
+
+def _compare_one(name, got, expected, atol):
+    label = LABELS.get(name, name)
+    shape_hint = f"{tuple(expected.shape)} (the shape of {SHAPE_OF[name]})" if name in SHAPE_OF else str(expected.shape)
+    n_total = int(expected.size)
+
+    def structural(message):
+        return OutputResult(name, False, message, n_total=n_total)
+
+    if got is None:
+        if name == "dx":
+            return structural("backward returned None instead of dx: is `return dx` missing?")
+        return structural(f"{label} is None: backward must store its result in {label}.")
+    if isinstance(got, tuple) and name == "dx":
+        return structural(f"backward returned {_kind(got)}; it must return dx alone "
+                          f"(and store the other gradients in the layer's attributes).")
+    if not isinstance(got, np.ndarray):
+        return structural(f"{label} is {_kind(got)}; expected a numpy array of shape {shape_hint}.")
+    if got.shape != expected.shape:
+        message = f"{label} has shape {tuple(got.shape)}; expected {shape_hint}."
+        if got.size == expected.size:
+            message += " It has the right number of elements: a reshape or transpose is off."
+        return structural(message)
+    if got.dtype != expected.dtype:
+        return structural(f"{label} has dtype {got.dtype}; expected {expected.dtype}, the dtype of the inputs.")
+
+    diff = np.abs(got - expected)
+    worst_flat = int(np.argmax(diff)) if diff.size else 0  # argmax finds the first NaN, if any
+    max_error = float(diff.flat[worst_flat]) if diff.size else 0.0
+    worst = tuple(int(i) for i in np.unravel_index(worst_flat, diff.shape)) if diff.size else ()
+    if max_error <= atol:  # False for NaN
+        return OutputResult(name, True, f"{label} is correct (largest error {max_error:.1e}).",
+                            max_error, worst, 0, n_total)
+    if np.isnan(max_error):
+        max_error = float("inf")
+    n_wrong = int(np.count_nonzero(~(diff <= atol)))  # NaN compares False, so NaN counts as wrong
+
+    nonfinite = ~np.isfinite(got)
+    n_nonfinite = int(np.count_nonzero(nonfinite))
+    if n_nonfinite:
+        first = tuple(int(i) for i in np.argwhere(nonfinite)[0])
+        message = (f"{label} contains {n_nonfinite} NaN or inf value(s), the first at index {first}; "
+                   f"NaN and inf never pass.")
+        others = n_wrong - n_nonfinite
+        if others:
+            message += f" Besides, {others} finite value(s) are off by more than {atol:g}."
+        return OutputResult(name, False, message, max_error, first, n_wrong, n_total)
+    message = (f"{label}: {n_wrong} of {n_total} values are off by more than {atol:g}; the largest error is "
+               f"{max_error:.3g} at index {worst} (yours {_number(got[worst])}, expected {_number(expected[worst])}).")
+    return OutputResult(name, False, message, max_error, worst, n_wrong, n_total)
+
+
+def compare_outputs(student, reference, atol=ATOL):
+    """Judge every output of the reference, in its order: types and shapes first, then values.
+
+    Inputs:
+    - student: {"dx": ..., "dW": ..., "db": ...} as run_layer returned it (anything goes: None,
+      lists, wrong shapes; a missing key counts as None)
+    - reference: the expected outputs, float64 arrays
+    - atol: an output passes when every |yours - expected| <= atol (NaN and inf never pass)
+
+    Returns a list of OutputResult, one per reference output.
+    """
+    student = student if isinstance(student, dict) else {}
+    with np.errstate(all="ignore"):  # inf - inf and the like: the result says NaN/inf anyway
+        return [_compare_one(name, student.get(name), np.asarray(expected), atol)
+                for name, expected in reference.items()]
+
+
+def same_values(a, b, atol=ATOL):
+    """True when a and b are both None, or arrays of one shape, finite, within atol everywhere."""
+    if a is None or b is None:
+        return a is None and b is None
+    if not isinstance(a, np.ndarray) or not isinstance(b, np.ndarray) or a.shape != b.shape:
+        return False
+    if not (np.issubdtype(a.dtype, np.number) and np.issubdtype(b.dtype, np.number)):
+        return False
+    with np.errstate(invalid="ignore", over="ignore"):
+        return bool(np.all(np.abs(a - b) <= atol))
+
+
+# ---------------------------------------------------------------- diagnosis
+
+@dataclass(frozen=True)
+class Candidate:
+    """What a known wrong implementation did on a case.
+
+    - differs: its outputs that differ from the reference ({name: array or None})
+    - error: error_summary of what it raised, or None
+    """
+    name: str
+    differs: dict
+    error: str = None
+
+
+def _raised(error_text, summary):
+    """True when error_text reports exactly the error ``summary`` ("ValueError: ..."), whole message."""
+    for head in ("your code raised " + summary, summary):
+        if error_text == head or error_text.startswith(head + "\n"):
+            return True
+    return False
+
+
+def match_mistakes(student, failing, candidates, student_error=None, atol=ATOL):
+    """Names of the known mistakes that explain the student's wrong outputs (or error), best first.
+
+    A candidate explains a wrong output when it gets that output wrong too, and the student's
+    output equals the candidate's to atol. A raised error is explained by a candidate that
+    raised the same error (same type and message, so the same shapes). Candidates are taken in
+    order, and each must explain something the earlier ones did not; the search stops once
+    everything is explained, so a lazy iterable of candidates is evaluated only as far as needed.
+
+    Inputs:
+    - student: the student's outputs {name: value}, or None when the code raised
+    - failing: names of the student's outputs that did not pass
+    - candidates: iterable of Candidate
+    - student_error: describe_exception text when the student's code raised
+
+    Returns a list of candidate names.
+    """
+    if student_error is not None:
+        if "NotImplementedError" in student_error.split("\n", 1)[0]:
+            return []  # the stub is still there: nothing to diagnose
+        for candidate in candidates:
+            if candidate.error and _raised(student_error, candidate.error):
+                return [candidate.name]
+        return []
+    remaining = set(failing)
+    found = []
+    if not remaining:
+        return found
+    for candidate in candidates:
+        if candidate.error:
+            continue
+        explained = {name for name in remaining
+                     if name in candidate.differs and same_values(student.get(name), candidate.differs[name], atol)}
+        if explained:
+            found.append(candidate.name)
+            remaining -= explained
+            if not remaining:
+                break  # before the next candidate runs
+    return found
+
+
+# ---------------------------------------------------------------- the record of a case, and feedback
+
+@dataclass
+class CaseResult:
+    """The verdict on one case.
+
+    - name, description: the case ("overlap", "3x3 window, stride 1: windows overlap")
+    - setting: its sizes in one line ("x (2, 3, 5, 6), W (4, 3, 3, 3), stride 1, pad 0")
+    - outputs: one OutputResult per output (empty when the code raised)
+    - error: describe_exception text when the code raised (or the grader's message, e.g. a time-out)
+    - diagnosis: the known mistakes that explain the failure; objects with .name, .title, .hint
+    """
+    name: str
+    description: str
+    setting: str
+    passed: bool
+    outputs: list = field(default_factory=list)
+    error: str = None
+    diagnosis: list = field(default_factory=list)
+
+    def to_dict(self):
+        return {
+            "name": self.name,
+            "description": self.description,
+            "setting": self.setting,
+            "passed": self.passed,
+            "error": self.error,
+            "outputs": [output.to_dict() for output in self.outputs],
+            "diagnosis": [mistake_dict(mistake) for mistake in self.diagnosis],
+        }
+
+
+def mistake_dict(mistake):
+    return {"name": mistake.name, "title": mistake.title, "hint": mistake.hint}
+
+
+def summarize_diagnoses(cases):
+    """The mistakes named across cases, most cases first: a list of (mistake, number of cases)."""
+    counts, first = {}, {}
+    for case in cases:
+        for mistake in case.diagnosis:
+            counts[mistake.name] = counts.get(mistake.name, 0) + 1
+            first.setdefault(mistake.name, mistake)
+    order = sorted(counts, key=lambda name: -counts[name])  # stable: ties keep first-seen order
+    return [(first[name], counts[name]) for name in order]
+
+
+def _indent(text, prefix="    "):
+    return "\n".join(prefix + line for line in text.splitlines())
+
+
+def _error_signature(error):
+    """(the error's first part, its traceback lines): one error, whatever the numbers in its message."""
+    lines = error.splitlines()
+    return lines[0].split(":", 1)[0], tuple(lines[1:])
+
+
+def _structural_signature(outputs):
+    """The failing outputs' messages with the numbers blanked out, when all of them are type or shape
+    problems (those repeat from case to case); None when some output has wrong values."""
+    wrong = [output for output in outputs if not output.passed]
+    if not wrong or any(output.max_abs_error is not None for output in wrong):
+        return None
+    return tuple((output.name, re.sub(r"\d+", "#", output.message)) for output in wrong)
+
+
+def case_lines(case, show_error=True, seen=None):
+    """A ✓/✗ line for the case, then (when it failed) what went wrong, indented.
+
+    seen: a dict shared across cases; a problem already shown in full (the same error, or the same
+    type or shape problem with other sizes) is then only referred to.
+    """
+    mark = "✓" if case.passed else "✗"
+    lines = [f"{mark} {case.name}: {case.description} [{case.setting}]"]
+    if case.passed:
+        return lines
+    seen = {} if seen is None else seen
+    if case.error is not None:
+        signature = _error_signature(case.error)
+        if not show_error:
+            pass
+        elif signature in seen:
+            lines.append(_indent(f"{signature[0]} again, as in {seen[signature]}."))
+        else:
+            lines.append(_indent(case.error))
+            seen[signature] = case.name
+    else:
+        signature = _structural_signature(case.outputs)
+        wrong = [output for output in case.outputs if not output.passed]
+        right = [LABELS.get(output.name, output.name) for output in case.outputs if output.passed]
+        if signature is not None and signature in seen:
+            labels = " and ".join(LABELS.get(output.name, output.name) for output in wrong)
+            lines.append(_indent(f"{labels}: the same problem as in {seen[signature]}."))
+        else:
+            lines += [_indent(output.message) for output in wrong]
+            if right:
+                lines.append(_indent(f"{' and '.join(right)} {'is' if len(right) == 1 else 'are'} correct."))
+            if signature is not None:
+                seen[signature] = case.name
+    if case.diagnosis:
+        lines.append(_indent("this looks like: " + "; ".join(mistake.title for mistake in case.diagnosis)))
+    return lines
+
+
+def diagnosis_lines(cases, limit=3):
+    """'Likely mistake: <title> (in k cases)' and its hint, for the mistakes found across cases."""
+    lines = []
+    for mistake, count in summarize_diagnoses(cases)[:limit]:
+        where = f" (in {count} case{'s' if count != 1 else ''})"
+        lines.append(f"Likely mistake: {mistake.title}{where}")
+        lines.append(_indent(mistake.hint, "  "))
+    return lines
+
+
+def feedback_text(cases, score=None, max_score=None, verbose=False):
+    """The feedback on one method, as a student reads it.
+
+    "All 8 cases passed." when everything passed; otherwise how many passed (and the points), every
+    failing case with what went wrong, the cases that passed, and the likely mistakes with a hint.
+    verbose (the self-check's style) lists every case with its ✓/✗ line and ends with the count.
+    """
+    n = len(cases)
+    passed = [case for case in cases if case.passed]
+    failed = [case for case in cases if not case.passed]
+    if not failed:
+        summary = f"All {n} cases passed."
+        return "\n".join([line for case in cases for line in case_lines(case)] + [summary]) if verbose else summary
+    summary = f"{len(passed)} of {n} cases passed"
+    summary += f": {score:g} of {max_score:g} points." if score is not None and max_score is not None else "."
+    errors = {case.error for case in failed}
+    same_error = len(failed) > 1 and len(errors) == 1 and None not in errors
+    lines = [] if verbose else [summary]
+    if same_error:
+        lines.append("Every failing case: " + failed[0].error)
+    seen = {}
+    if verbose:
+        lines += [line for case in cases for line in case_lines(case, not same_error, seen)]
+    elif same_error:
+        lines.append("✗ failed: " + ", ".join(case.name for case in failed))
+    else:
+        lines += [line for case in failed for line in case_lines(case, True, seen)]
+    if passed and not verbose:
+        lines.append("✓ passed: " + ", ".join(case.name for case in passed))
+    lines += diagnosis_lines(cases)
+    if verbose:
+        lines.append(summary)
+    return "\n".join(lines)

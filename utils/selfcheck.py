@@ -1,0 +1,104 @@
+"""Check your backward pass on the public practice cases, as often as you like.
+
+    from utils.selfcheck import self_check
+    self_check(Convolution, "Convolution.backward")
+
+It runs your class on the cases in ``selfcheck_cases.npz`` (it comes with the assignment, next to
+the notebooks), prints one ✓/✗ line per case with what went wrong, names known mistakes, and
+returns True when every case passed. These are the situations the grader tests, with other
+random numbers: passing here is a very good sign, but the grade comes from the grader's run.
+"""
+import json
+from collections import namedtuple
+from pathlib import Path
+
+import numpy as np
+
+from utils.checking import (ATOL, CaseResult, Candidate, compare_outputs, describe_exception, feedback_text,
+                            layer_spec, match_mistakes, run_layer)
+
+CASES_FILE = "selfcheck_cases.npz"
+FORMAT = "backprop-lab selfcheck cases"
+
+MistakeInfo = namedtuple("MistakeInfo", "name title hint")
+
+
+class CasesFileError(Exception):
+    """The practice-cases file is missing or unreadable; the message says what to do."""
+
+
+def load_cases(cases_file=CASES_FILE):
+    """(meta, arrays) from a self-check file; CasesFileError with a plain message if it cannot be read."""
+    path = Path(cases_file)
+    if not path.is_file():
+        raise CasesFileError(
+            f"Cannot find the practice cases {path.name} (looked for {path.resolve()}). It comes with the "
+            f"assignment, next to the notebooks: run the notebook from the assignment's folder, or pass "
+            f"cases_file='path/to/{path.name}'.")
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            arrays = {key: data[key] for key in data.files}
+        meta = json.loads(str(arrays.pop("meta")))
+    except Exception as exc:
+        raise CasesFileError(f"Cannot read the practice cases {path}: {exc}. Download the assignment again.") from None
+    if meta.get("format") != FORMAT:
+        raise CasesFileError(f"{path} is not a backprop-lab practice-cases file.")
+    return meta, arrays
+
+
+def _check_case(cls, method, case, arrays, mistakes, outputs_names):
+    prefix = f"{method}/{case['name']}"
+    inputs = {name: arrays[f"{prefix}/{name}"] for name in case["inputs"]}
+    reference = {name: arrays[f"{prefix}/expected/{name}"] for name in outputs_names}
+    candidates = []
+    for name, entry in case["mistakes"].items():
+        differs = {output: arrays[f"{prefix}/mistake/{name}/{output}"] for output in entry["differs"]}
+        differs.update({output: None for output in entry["none"]})
+        candidates.append(Candidate(name, differs, entry["error"]))
+    order = [info.name for info in mistakes.values()]  # catalogue order
+    candidates.sort(key=lambda candidate: order.index(candidate.name))
+    try:
+        outputs = run_layer(cls, method, case["params"], inputs)
+    except (Exception, SystemExit) as exc:
+        error = describe_exception(exc, cls)
+        names = match_mistakes(None, [], candidates, student_error=error)
+        return CaseResult(case["name"], case["description"], case["setting"], False, [], error,
+                          [mistakes[name] for name in names])
+    results = compare_outputs(outputs, reference, ATOL)
+    failing = [result.name for result in results if not result.passed]
+    names = match_mistakes(outputs, failing, candidates) if failing else []
+    return CaseResult(case["name"], case["description"], case["setting"], not failing, results, None,
+                      [mistakes[name] for name in names])
+
+
+def self_check(cls, method, cases_file=CASES_FILE):
+    """Run your class on the public cases of ``method`` and print how it did.
+
+    Inputs:
+    - cls: your class, e.g. Convolution (not an instance: the check builds its own layers)
+    - method: "Convolution.backward" or "MaxPool.backward"
+    - cases_file: the practice-cases file that came with the assignment
+
+    Returns True when every case passed. Never raises because of your code: errors are printed.
+    """
+    if not isinstance(cls, type):
+        print(f"self_check needs your class itself, e.g. self_check(Convolution, \"Convolution.backward\"); "
+              f"got {cls!r}")
+        return False
+    try:
+        layer_spec(method)
+        meta, arrays = load_cases(cases_file)
+        exercise = meta["exercises"].get(method)
+        if exercise is None:
+            raise CasesFileError(f"{cases_file} has no cases for {method}; it has {', '.join(meta['exercises'])}.")
+    except (ValueError, CasesFileError) as exc:
+        print(f"Self-check of {method} could not run: {exc}")
+        return False
+    mistakes = {info["name"]: MistakeInfo(info["name"], info["title"], info["hint"]) for info in exercise["mistakes"]}
+    results = [_check_case(cls, method, case, arrays, mistakes, exercise["outputs"]) for case in exercise["cases"]]
+    print(f"Self-check of {method} on {len(results)} practice cases:")
+    print(feedback_text(results, verbose=True))
+    passed = all(result.passed for result in results)
+    if passed:
+        print("The grader tests these situations again with other random numbers.")
+    return passed
