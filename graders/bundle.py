@@ -71,6 +71,10 @@ def write_bundle(course_dir: Path, out_dir: Path, assignment: str | None = None)
         raise FileNotFoundError(f"{course_dir} is not an nbgrader course folder (no nbgrader_config.py); "
                                 "pass the course folder with --course")
     assignment = assignment or only_assignment(course_dir)
+    known = {p.name for folder in ("templates", "release") for p in (course_dir / folder).glob("*") if p.is_dir()}
+    if assignment not in known:
+        raise ValueError(f"no assignment {assignment!r} in {course_dir} (templates/ or release/); "
+                         f"the course has {', '.join(sorted(known)) or 'none'}")
     release_dir = course_dir / "release" / assignment
     stale = release_staleness(course_dir, assignment)
     if stale:
@@ -91,7 +95,10 @@ def write_bundle(course_dir: Path, out_dir: Path, assignment: str | None = None)
         payload[f"{assignment}/utils/{path.relative_to(utils_dir).as_posix()}"] = path.read_bytes()
     payload["requirements.txt"] = requirements_text().encode("utf-8")
 
-    version = f"{project_version()}+{content_hash(payload)[:8]}"
+    # The README is made from its template and the version: hashing the template (not the README) keeps
+    # "same name, same bytes" without the version depending on itself.
+    hashed = {**payload, "README.md (template)": README_TEMPLATE.read_bytes()}
+    version = f"{project_version()}+{content_hash(hashed)[:8]}"
     stem = f"{course_id}-{assignment}-{version}"
     payload["README.md"] = student_readme(course_id, assignment, version, release_dir, payload).encode("utf-8")
 
@@ -103,13 +110,16 @@ def write_bundle(course_dir: Path, out_dir: Path, assignment: str | None = None)
     out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / f"{stem}.zip"
     partial = out_dir / f".{stem}.zip.partial"
-    with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-        for name in sorted(payload):
-            info = zipfile.ZipInfo(f"{stem}/{name}", date_time=ZIP_DATE)
-            info.external_attr = 0o644 << 16
-            info.compress_type = zipfile.ZIP_DEFLATED
-            zf.writestr(info, payload[name])
-    partial.replace(target)  # never a half-written zip under the final name
+    try:
+        with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+            for name in sorted(payload):
+                info = zipfile.ZipInfo(f"{stem}/{name}", date_time=ZIP_DATE)
+                info.external_attr = 0o644 << 16
+                info.compress_type = zipfile.ZIP_DEFLATED
+                zf.writestr(info, payload[name])
+        partial.replace(target)  # never a half-written zip under the final name
+    finally:
+        partial.unlink(missing_ok=True)
     return target
 
 
@@ -124,7 +134,7 @@ def only_assignment(course_dir: Path) -> str:
             return ids[0]
         if len(ids) > 1:
             raise ValueError(f"{course_dir / folder} holds several assignments ({', '.join(ids)}); "
-                             "say which one to bundle")
+                             "say which one to bundle (--assignment)")
     raise FileNotFoundError(f"no assignment in {course_dir / 'templates'} or {course_dir / 'release'}")
 
 

@@ -14,9 +14,18 @@ def _cmd_build(args):
     return 0
 
 
+def _fail(command, exc):
+    """A problem the user can fix (a missing folder, a bad file): one line, no traceback."""
+    print(f"backprop-lab {command}: {exc}", file=sys.stderr)
+    return 2
+
+
 def _cmd_bundle(args):
-    from graders.bundle import write_bundle
-    print(write_bundle(Path(args.course), Path(args.out)))
+    from graders.bundle import BundleLeakError, write_bundle
+    try:
+        print(write_bundle(Path(args.course), Path(args.out), args.assignment))
+    except (FileNotFoundError, ValueError, BundleLeakError) as exc:
+        return _fail("bundle", exc)
     return 0
 
 
@@ -25,9 +34,25 @@ def _cmd_grade(args):
     return grade_command(args)
 
 
+def _cmd_report(args):
+    from graders.reports import stage_nbgrader_feedback, write_reports
+    try:
+        print(f"class summary: {write_reports(Path(args.results), Path(args.out))}")
+        if args.nbgrader_feedback:
+            pages = stage_nbgrader_feedback(Path(args.results), Path(args.course))
+            print(f"{len(pages)} feedback pages in {Path(args.course) / 'feedback'}: "
+                  "release them with `nbgrader release_feedback <assignment>`")
+    except ValueError as exc:
+        return _fail("report", exc)
+    return 0
+
+
 def _cmd_demo(args):
     from graders.demo import run_demo
-    return run_demo(Path(args.course), Path(args.out))
+    try:
+        return run_demo(Path(args.course), Path(args.out))
+    except FileNotFoundError as exc:
+        return _fail("demo", exc)
 
 
 def build_parser():
@@ -41,6 +66,7 @@ def build_parser():
 
     p = sub.add_parser("bundle", help="write the student course bundle (.zip) and print its path")
     p.add_argument("--out", required=True, help="folder to write the zip into")
+    p.add_argument("--assignment", default=None, help="which assignment (default: the course's only one)")
     p.set_defaults(func=_cmd_bundle)
 
     p = sub.add_parser("grade", help="grade submissions in sandboxed workers")
@@ -56,6 +82,14 @@ def build_parser():
                         "(default: the course's gradebook.db; 'none' to skip)")
     p.add_argument("--feedback", default=None, help="folder for per-student feedback reports")
     p.set_defaults(func=_cmd_grade)
+
+    p = sub.add_parser("report", help="HTML feedback pages and a class summary from grading results")
+    p.add_argument("results", help="the results JSON of `backprop-lab grade --json`")
+    p.add_argument("--out", required=True, help="folder for the pages (index.html is the class summary)")
+    p.add_argument("--nbgrader-feedback", action="store_true",
+                   help="also put each exchange submission's page into the course's feedback/ folder, "
+                        "for `nbgrader release_feedback`")
+    p.set_defaults(func=_cmd_report)
 
     p = sub.add_parser("demo", help="build, bundle and grade a class of sample submissions")
     p.add_argument("--out", default="demo-output", help="where the demo writes (default: %(default)s)")

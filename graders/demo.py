@@ -31,6 +31,8 @@ BEGIN = "########## Begin ##########"
 END = "########## End ##########"
 # nbgrader's timestamp.txt format; one fixed time, so that reruns hit the grader's cache.
 TIMESTAMP = "2025-01-15 12:00:00.000000 UTC"
+# Seconds per method in the sandbox. Correct answers need a few hundredths; the endless loop costs this much.
+DEMO_TIMEOUT = 5.0
 
 
 @dataclass
@@ -40,7 +42,7 @@ class DemoStudent:
     - student: its id (the folder under submitted/)
     - answers: {method: sample Answer}; a method left out means its notebook is not submitted
     - broken: notebook names whose file is replaced by something that is not a notebook
-    - expected: {method: "correct" | "wrong <mistake>" | "error"}, what the grader should conclude
+    - expected: {method: "correct" | "wrong <mistake>" | "zero" | "error"}, what the grader should conclude
     """
     student: str
     answers: dict
@@ -98,12 +100,54 @@ def answered_notebook(release_notebook: Path, method: str, body: str):
 # ----------------------------------------------------------------------------------------------------------
 # The class
 
+# Hostile answers (the sample answers are honest attempts): each must cost its method 0 points, and nothing else.
+# Written as the lines between Begin and End, at the method body's indentation.
+HOSTILE = {
+    "Convolution.backward": {
+        "hostile/endless_loop": (
+            "        while True:  # never returns: the time limit must stop it\n"
+            "            pass\n"),
+        "hostile/patched_numpy": (
+            "        # Make every comparison pass, in case the grader compares in this process.\n"
+            "        np.allclose = lambda *args, **kwargs: True\n"
+            "        np.testing.assert_allclose = lambda *args, **kwargs: None\n"
+            "        np.abs = np.zeros_like\n"
+            "        self.dW, self.db = np.zeros_like(self.W), np.zeros_like(self.b)\n"
+            "        return np.zeros_like(self.x)\n"),
+    },
+    "MaxPool.backward": {
+        "hostile/os_exit": (
+            "        import os\n"
+            "        os._exit(0)  # kills the process that runs it, before any result exists\n"),
+        "hostile/reads_solutions": (
+            "        # The reference answer sits next to utils in the repository: run it, if the sandbox lets us read it.\n"
+            "        import pathlib\n"
+            "        layers = pathlib.Path(im2col.__code__.co_filename).resolve().parents[1] / 'solutions' / 'layers.py'\n"
+            "        namespace = {}\n"
+            "        exec(layers.read_text(), namespace)\n"
+            "        reference = namespace['MaxPool'](self.pool_h, self.pool_w, self.stride, self.pad)\n"
+            "        reference.forward(self.x)\n"
+            "        return reference.backward(dout)\n"),
+    },
+}
+
+
+@dataclass(frozen=True)
+class HostileAnswer:
+    """A hostile answer, shaped like a sample answer (name, method, body)."""
+    name: str
+    method: str
+    body: str
+    expected: str = "hostile"
+    mistake: str = None
+
 def demo_class() -> list[DemoStudent]:
     """The demo's students, from the sample answers: every answer is submitted by someone.
 
     - one student per correct Convolution answer, paired with a correct MaxPool answer (full marks);
     - one per wrong Convolution answer, with a correct MaxPool answer: the score shows that one mistake;
     - one per wrong MaxPool answer, with a correct Convolution answer;
+    - one per hostile answer (HOSTILE), with a correct answer to the other method: 0 points for that method;
     - one who submitted both stubs untouched, one who forgot a notebook, one whose notebook is not a notebook.
     """
     from graders.sample_answers import load_answers
@@ -124,6 +168,10 @@ def demo_class() -> list[DemoStudent]:
         pairs.append({conv_method: answer, pool_method: correct[pool_method][i % len(correct[pool_method])]})
     for i, answer in enumerate(a for a in wrong[pool_method] if a is not stubs[pool_method]):
         pairs.append({conv_method: correct[conv_method][i % len(correct[conv_method])], pool_method: answer})
+    for method, bodies in HOSTILE.items():
+        other = next(m for m in answers if m != method)
+        for i, (name, body) in enumerate(bodies.items()):
+            pairs.append({method: HostileAnswer(name, method, body), other: correct[other][i % len(correct[other])]})
     pairs.append(dict(stubs))
 
     students = [DemoStudent(f"s{i:02d}", pair, expected={m: _expected(a) for m, a in pair.items()})
@@ -138,6 +186,8 @@ def demo_class() -> list[DemoStudent]:
 
 
 def _expected(answer) -> str:
+    if answer.expected == "hostile":
+        return "zero"
     return "correct" if answer.expected == "correct" else f"wrong {answer.mistake}"
 
 
@@ -179,7 +229,7 @@ def agreement(student: DemoStudent, result: dict | None) -> list[str]:
 
     - "correct": the method passed with full points;
     - "wrong <mistake>": it failed, and (for a catalogued mistake) some case was diagnosed as that mistake;
-    - "error": 0 points.
+    - "zero" (hostile code) and "error" (missing or unreadable notebook): 0 points.
     """
     if result is None:
         return ["not graded"]
@@ -193,7 +243,7 @@ def agreement(student: DemoStudent, result: dict | None) -> list[str]:
         if expected == "correct":
             if not (test["passed"] and test["score"] == test["max_score"]):
                 problems.append(f"{method}: expected full marks, got {test['score']:g}")
-        elif expected == "error":
+        elif expected in ("zero", "error"):
             if test["score"] != 0:
                 problems.append(f"{method}: expected 0 points, got {test['score']:g}")
         else:
@@ -252,33 +302,46 @@ def run_demo(course_dir: Path, out_dir: Path) -> int:
     from graders.bundle import write_bundle
     from graders.reports import write_reports
 
-    started = time.perf_counter()
+    started = step = time.perf_counter()
+
+    def done():
+        nonlocal step
+        now = time.perf_counter()
+        print(f"      ({now - step:.1f} s)", flush=True)
+        step = now
+
     out_dir = Path(out_dir).resolve()
     out_dir.mkdir(parents=True, exist_ok=True)
     course = prepare_course(Path(course_dir), out_dir / "course")
 
-    print(f"[1/4] building the course and the student bundle in {course} ...", flush=True)
+    print(f"[1/4] building the course in {course} and the student bundle ...", flush=True)
     bundle = write_bundle(course, out_dir)
     for old in out_dir.glob(f"{bundle.name.rsplit('-', 1)[0]}-*.zip"):
         if old != bundle:
             old.unlink()  # an earlier version's bundle
+    done()
 
     students = demo_class()
     submitted = course / "submitted"
     write_submissions(course / "release" / ASSIGNMENT, submitted, students)
     write_roster(out_dir / "roster.csv", students)
-    print(f"[2/4] {len(students)} sample submissions in {submitted}", flush=True)
+    print(f"[2/4] wrote {len(students)} sample submissions into {submitted}", flush=True)
+    done()
 
     grades_json, grades_csv, reports = out_dir / "grades.json", out_dir / "grades.csv", out_dir / "reports"
-    print("[3/4] grading them, each method in a sandbox (backprop-lab grade) ...", flush=True)
+    print(f"[3/4] grading them, each method in a sandbox (backprop-lab grade, time limit {DEMO_TIMEOUT:g} s) ...",
+          flush=True)
     status = cli.main(["--course", str(course), "grade", str(submitted), "--json", str(grades_json),
-                       "--csv", str(grades_csv), "--feedback", str(reports)])
+                       "--csv", str(grades_csv), "--feedback", str(reports), "--timeout", str(DEMO_TIMEOUT)])
     if status != 0 and not grades_json.is_file():
         print(f"backprop-lab demo: grading failed (exit status {status})", file=sys.stderr)
         return status or 1
+    done()
 
     print("[4/4] writing the reports ...", flush=True)
     summary = write_reports(grades_json, reports)
+    done()
+
     results = {r["student"]: r for r in json.loads(grades_json.read_text(encoding="utf-8"))["submissions"]}
     table, disagreements = _score_table(students, results)
     print()
@@ -287,8 +350,8 @@ def run_demo(course_dir: Path, out_dir: Path) -> int:
     print(f"student bundle:  {bundle}")
     print(f"grades:          {grades_json}, {grades_csv}")
     print(f"class summary:   {summary}")
-    print(f"feedback pages:  {reports}/<student>/{ASSIGNMENT}.html")
-    print(f"what each submission is: {out_dir / 'roster.csv'}")
+    print(f"feedback pages:  {reports}/<student>/{ASSIGNMENT}.html (and .txt)")
+    print(f"the class:       {out_dir / 'roster.csv'} (what each submission is)")
     if disagreements:
         print(f"backprop-lab demo: the grader disagreed with {disagreements} sample answer(s), see 'grader agrees'",
               file=sys.stderr)

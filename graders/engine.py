@@ -71,7 +71,7 @@ class Grader:
         return files
 
     def cache_key(self, submission, files):
-        limits = {"timeout": self.limits.timeout, "memory_mib": self.limits.memory_mib}
+        limits = {"timeout": float(self.limits.timeout), "memory_mib": int(self.limits.memory_mib)}
         return submission_key(submission, files, self.fingerprint, self.secret, limits)
 
     # -- grading -------------------------------------------------------------------------
@@ -223,7 +223,8 @@ def _grade_in_worker(submission):
     return result, box.isolation
 
 
-def grade_submissions(submissions, grader, workers=1, cache=None, force=False, hide=(), progress=None):
+def grade_submissions(submissions, grader, workers=1, cache=None, force=False, hide=(), progress=None,
+                      started=None):
     """Grade every submission; returns (results in the order of ``submissions``, stats).
 
     - grader: a Grader
@@ -233,6 +234,7 @@ def grade_submissions(submissions, grader, workers=1, cache=None, force=False, h
       grade is stored the moment it arrives
     - hide: folders the sandboxes cover (course, submissions, outputs)
     - progress: called with each finished result
+    - started: called once the grading processes exist (threads are safe to start from then on)
 
     Raises SandboxError when no sandbox can start. On KeyboardInterrupt the running submissions
     are finished and cached before it propagates.
@@ -262,11 +264,15 @@ def grade_submissions(submissions, grader, workers=1, cache=None, force=False, h
         if progress:
             progress(result)
 
+    if not todo and started:
+        started()
     if todo:
         context = multiprocessing.get_context("fork")
         pool = ProcessPoolExecutor(max_workers=max(1, min(workers, len(todo))), mp_context=context,
                                    initializer=_init_worker, initargs=(grader, list(hide), context.Value("i", 0)))
         futures = {pool.submit(_grade_in_worker, submissions[i]): i for i in todo}
+        if started:
+            started()
         done = set()
         try:
             for future in as_completed(futures):
@@ -333,7 +339,7 @@ def _summary_line(results, stats, seconds, outputs):
 
 def grade_command(args):
     """``backprop-lab grade``: returns the exit status (0 unless the grader itself could not run)."""
-    from graders.gradebook import GradebookError, resolve_gradebook, write_gradebook
+    from graders.gradebook import GradebookError, preload, resolve_gradebook, write_gradebook
     from graders.results import write_csv, write_feedback, write_json
 
     def fail(message):
@@ -383,7 +389,8 @@ def grade_command(args):
     try:
         results, stats = grade_submissions(submissions, grader, workers=min(args.workers, max(1, len(submissions))),
                                            cache=cache, force=args.force,
-                                           hide=_hidden_paths(args, course_dir), progress=progress)
+                                           hide=_hidden_paths(args, course_dir), progress=progress,
+                                           started=preload if gradebook_url is not None else None)
     except KeyboardInterrupt:
         print("\ninterrupted: the grades finished so far are kept; run the same command again to go on",
               file=sys.stderr)

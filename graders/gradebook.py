@@ -43,6 +43,21 @@ def resolve_gradebook(value, course_dir):
     return f"sqlite:///{path.resolve()}"
 
 
+def preload():
+    """Import nbgrader's API in a background thread (it takes seconds), so that it is ready when
+    the grades are. Call it only after any process forking is done. Returns the thread."""
+    import threading
+
+    def load():
+        try:
+            import nbgrader.api  # noqa: F401
+        except Exception:
+            pass  # write_gradebook will report it
+    thread = threading.Thread(target=load, name="preload-nbgrader", daemon=True)
+    thread.start()
+    return thread
+
+
 def write_gradebook(url, results):
     """Write every result's scores; returns how many submissions were written.
 
@@ -51,51 +66,112 @@ def write_gradebook(url, results):
     """
     import warnings
 
-    from nbgrader.api import Gradebook, InvalidEntry, MissingEntry
     from sqlalchemy.exc import SAWarning
 
     with warnings.catch_warnings():
-        # nbgrader's add_submission builds objects in a way SQLAlchemy 2 warns about (harmlessly).
+        # nbgrader's models back-populate in a way SQLAlchemy 2 warns about (harmlessly).
         warnings.simplefilter("ignore", SAWarning)
-        return _write(url, results, Gradebook, InvalidEntry, MissingEntry)
+        return _write(url, results)
 
 
-def _write(url, results, Gradebook, InvalidEntry, MissingEntry):
+def _write(url, results):
+    import os
+    import sys
+
+    from nbgrader import api
+
+    # nbgrader's Gradebook runs the `alembic` command by name on a new database: make this
+    # environment's scripts findable even when it was not activated.
+    scripts = os.path.dirname(sys.executable)
+    if scripts not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = os.pathsep.join(filter(None, [scripts, os.environ.get("PATH")]))
 
     try:
-        gradebook = Gradebook(url)
+        gradebook = api.Gradebook(url)
     except Exception as exc:  # SQLAlchemy raises many kinds for a bad URL or file
         raise GradebookError(f"cannot open the gradebook {url}: {exc}") from None
+    by_assignment = {}
+    for result in results:
+        by_assignment.setdefault(result["assignment"], []).append(result)
     written = 0
     with gradebook as gb:
-        known = set()
-        for result in results:
-            assignment = result["assignment"]
-            if assignment not in known:
-                try:
-                    gb.find_assignment(assignment)
-                except MissingEntry:
-                    raise GradebookError(f"the gradebook {url} has no assignment {assignment!r}: run "
-                                         f"`backprop-lab build` (nbgrader generate_assignment) first") from None
-                known.add(assignment)
-            student = result["student"]
+        db = gb.db
+        students = {student.id: student for student in db.query(api.Student)}
+        for name, group in by_assignment.items():
             try:
-                gb.update_or_create_student(student)
-                kwargs = {"timestamp": result["timestamp"]} if result.get("timestamp") else {}
-                gb.update_or_create_submission(assignment, student, **kwargs)
-            except InvalidEntry as exc:
-                raise GradebookError(f"cannot record {student}'s submission of {assignment}: {exc}") from None
-            for test in result.get("tests", []):
-                exercise = EXERCISES.get(test["name"])
-                if exercise is None:
-                    continue
-                try:
-                    grade = gb.find_grade(exercise.test_cell, exercise.notebook, assignment, student)
-                except MissingEntry:
-                    raise GradebookError(
-                        f"the gradebook has no grade cell {exercise.test_cell!r} in notebook {exercise.notebook!r} "
-                        f"of {assignment!r}: rebuild the assignment (`backprop-lab build`)") from None
-                grade.auto_score = float(test["score"]) if result["status"] == "graded" else 0.0
-            gb.db.commit()
-            written += 1
+                assignment = gb.find_assignment(name)
+            except api.MissingEntry:
+                raise GradebookError(f"the gradebook {url} has no assignment {name!r}: run `backprop-lab build` "
+                                     f"(nbgrader generate_assignment) first") from None
+            with db.no_autoflush:
+                written += _write_assignment(db, api, assignment, group, students)
+            db.commit()
     return written
+
+
+def _write_assignment(db, api, assignment, results, students):
+    """Record one assignment's results in the session (one query per kind, not per student)."""
+    notebooks = list(assignment.notebooks)
+    cells = {nb.name: {cell.name for cell in nb.grade_cells} for nb in notebooks}
+    for result in results:
+        for test in result.get("tests", []):
+            exercise = EXERCISES.get(test["name"])
+            if exercise is not None and exercise.test_cell not in cells.get(exercise.notebook, ()):
+                raise GradebookError(
+                    f"the gradebook has no grade cell {exercise.test_cell!r} in notebook {exercise.notebook!r} "
+                    f"of {assignment.name!r}: rebuild the assignment (`backprop-lab build`)")
+
+    submissions = {sub.student_id: sub for sub in
+                   db.query(api.SubmittedAssignment).filter(api.SubmittedAssignment.assignment_id == assignment.id)}
+    grades = {}
+    query = (db.query(api.Grade, api.SubmittedAssignment.student_id, api.Notebook.name, api.BaseCell.name)
+             .join(api.BaseCell, api.BaseCell.id == api.Grade.cell_id)
+             .join(api.SubmittedNotebook, api.SubmittedNotebook.id == api.Grade.notebook_id)
+             .join(api.Notebook, api.Notebook.id == api.SubmittedNotebook.notebook_id)
+             .join(api.SubmittedAssignment, api.SubmittedAssignment.id == api.SubmittedNotebook.assignment_id)
+             .filter(api.SubmittedAssignment.assignment_id == assignment.id))
+    for grade, student_id, notebook, cell in query:
+        grades[(student_id, notebook, cell)] = grade
+
+    for result in results:
+        student_id = result["student"]
+        student = students.get(student_id)
+        if student is None:
+            student = students[student_id] = api.Student(id=student_id)
+            db.add(student)
+        timestamp = _timestamp(result.get("timestamp"))
+        submission = submissions.get(student_id)
+        if submission is None:
+            # What Gradebook.add_submission builds: the assignment's whole structure, every
+            # notebook with a grade per grade cell and a comment per solution cell.
+            submission = submissions[student_id] = api.SubmittedAssignment(
+                assignment=assignment, student=student, timestamp=timestamp)
+            db.add(submission)
+            for notebook in notebooks:
+                submitted = api.SubmittedNotebook(notebook=notebook, assignment=submission)
+                db.add(submitted)
+                # SQLAlchemy 2 does not cascade these through back-references: add each one.
+                for cell in notebook.grade_cells + notebook.task_cells:
+                    grade = grades[(student_id, notebook.name, cell.name)] = api.Grade(cell_id=cell.id,
+                                                                                      notebook=submitted)
+                    db.add(grade)
+                for cell in notebook.solution_cells + notebook.task_cells:
+                    db.add(api.Comment(cell_id=cell.id, notebook=submitted))
+        elif timestamp is not None:
+            submission.timestamp = timestamp
+        for test in result.get("tests", []):
+            exercise = EXERCISES.get(test["name"])
+            if exercise is None:
+                continue
+            grade = grades[(student_id, exercise.notebook, exercise.test_cell)]
+            grade.auto_score = float(test["score"]) if result["status"] == "graded" else 0.0
+            # As nbgrader's SaveAutoGrades: an earlier manual grade asks for a second look.
+            grade.needs_manual_grade = grade.manual_score is not None
+    return len(results)
+
+
+def _timestamp(text):
+    if not text:
+        return None
+    from graders.submissions import _parse_time
+    return _parse_time(text)

@@ -32,7 +32,6 @@ student who rewrites this module's functions from inside the kernel. The hardene
 answer in a sandbox of its own, is ``backprop-lab grade``.
 """
 import contextlib
-import io
 import json
 import os
 import signal
@@ -154,8 +153,8 @@ def _time_message(seconds):
 @contextlib.contextmanager
 def _quiet():
     """Keep the student's prints and numpy's warnings out of the cell (stderr there scores 0)."""
-    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()), \
-            warnings.catch_warnings(), np.errstate(all="ignore"):
+    with open(os.devnull, "w") as discard, contextlib.redirect_stdout(discard), \
+            contextlib.redirect_stderr(discard), warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore")
         yield
 
@@ -192,9 +191,9 @@ class _Timer:
 
     def start(self, seconds):
         if self.usable:
-            # Fires again every half second until stopped: code that swallows one interruption
-            # (a bare `except:` in a loop) gets the next.
-            signal.setitimer(signal.ITIMER_REAL, max(seconds, 1e-3), 0.5)
+            # Fires again every 10 ms until stopped: a loop that swallows the interruption (a bare
+            # `except:`) gets the next one, until one lands outside its `try`.
+            signal.setitimer(signal.ITIMER_REAL, max(seconds, 1e-3), 0.01)
 
     def stop(self):
         if self.usable:
@@ -292,24 +291,30 @@ def judge(method, student, assignment, course_dir, stdin, stdout):
             frames.setdefault(header["case"], (header, frame_blobs))
     results, found = [], []
     for index, case in enumerate(cases):
-        header, frame_blobs = frames.get(index, ({}, []))
-        outputs, error = None, None
-        if isinstance(header.get("error"), str):
-            error = header["error"][:4000]
-        elif isinstance(header.get("outputs"), dict):
-            try:
-                outputs = {name: decode_value(desc, frame_blobs) for name, desc in header["outputs"].items()
-                           if name in exercise.outputs}
-            except ValueError as exc:
-                error = f"the grader could not read what your code returned: {exc}"
-        else:
-            error = "this case did not run (the notebook's kernel sent no result for it)"
+        outputs, error = _case_outcome(*frames.get(index, ({}, [])), exercise.outputs)
         result = grade_case(exercise, case, outputs=outputs, error=error, prefer=found)
         found += [mistake.name for mistake in result.diagnosis if mistake.name not in found]
         results.append(result)
     report = MethodReport.from_cases(exercise.name, results)
     stdout.write(json.dumps(report.to_dict()).encode("utf-8"))
     stdout.flush()
+
+
+def _case_outcome(header, blobs, names):
+    """(outputs, None) or (None, error message) from the kernel's message about one case."""
+    if isinstance(header.get("error"), str):
+        return None, header["error"][:4000]
+    described = header.get("outputs")
+    if not isinstance(described, dict):
+        return None, "this case did not run (the notebook's kernel sent no result for it)"
+    for name, desc in described.items():
+        if isinstance(desc, dict) and desc.get("type") == "too_big":
+            return None, (f"{str(name)[:100]} is an array of shape {desc.get('shape')} ({desc.get('nbytes')} bytes), "
+                          f"far larger than expected")
+    try:
+        return {name: decode_value(desc, blobs) for name, desc in described.items() if name in names}, None
+    except ValueError as exc:
+        return None, f"the grader could not read what your code returned: {exc}"
 
 
 def _read_capped(stream, limit):

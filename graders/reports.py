@@ -1,6 +1,7 @@
 """HTML reports after grading: a feedback page for every submission and a summary of the class.
 
     write_reports(results_json, out_dir) -> out_dir / "index.html"
+    stage_nbgrader_feedback(results_json, course_dir)   # the pages, ready for `nbgrader release_feedback`
 
 writes
     out_dir/index.html                         the class summary: score table, histogram, common mistakes,
@@ -21,6 +22,7 @@ import html
 import io
 import json
 import math
+import shutil
 import statistics
 from collections import Counter
 from pathlib import Path
@@ -154,9 +156,10 @@ def error_map(student: np.ndarray, reference: np.ndarray):
     """
     student = np.asarray(student)
     reference = np.asarray(reference, dtype=np.float64)
-    if student.shape != reference.shape or reference.size == 0 or not np.issubdtype(student.dtype, np.number):
+    if student.shape != reference.shape or reference.size == 0 or not (np.issubdtype(student.dtype, np.floating) or np.issubdtype(student.dtype, np.integer)):
         return None
-    diff = np.abs(student.astype(np.float64) - reference)
+    with np.errstate(all="ignore"):  # inf - inf and overflow become NaN/inf, handled on the next line
+        diff = np.abs(student.astype(np.float64) - reference)
     diff = np.where(np.isfinite(diff), diff, np.inf)  # NaN/inf become inf: the worst, whatever else is there
     grid = diff.reshape(1, -1) if diff.ndim < 2 else diff.reshape(-1, *diff.shape[-2:]).max(axis=0)
     return [[None if math.isinf(v) else float(v) for v in row] for row in grid]
@@ -311,10 +314,14 @@ def _test_section(test: dict) -> str:
         parts.append(f'<div class="hint">Note: {_e(note)}</div>')
     cases = _cases(test)
     if cases:
-        parts.append("<table><tr><th>case</th><th>result</th><th>what was checked / what is wrong</th></tr>")
-        for case in cases:
-            parts.append(_case_row(case))
-        parts.append("</table>")
+        table = ["<table><tr><th>case</th><th>result</th><th>what was checked / what is wrong</th></tr>"]
+        table += [_case_row(case) for case in cases]
+        table.append("</table>")
+        if all(case.get("passed") for case in cases):  # nothing to act on: the cases folded away
+            parts.append(f"<p>All {len(cases)} cases passed.</p><details><summary>The cases</summary>"
+                         + "\n".join(table) + "</details>")
+        else:
+            parts.extend(table)
         hints = _distinct_mistakes(cases)
         for mistake in hints:
             parts.append(f'<div class="hint"><b>Probable mistake: {_e(mistake["title"])}</b><br>'
@@ -506,3 +513,39 @@ def _failed_cases_section(graded: list[dict]) -> str:
                      f"<td class='num'>{n_failed} / {n_ran}</td></tr>")
     parts.append("</table>")
     return "\n".join(parts)
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Returning the pages through nbgrader's exchange
+
+def stage_nbgrader_feedback(results_json: Path, course_dir: Path) -> list[Path]:
+    """Put the feedback page of every submission that came through nbgrader's exchange where
+    ``nbgrader release_feedback <assignment>`` takes it; returns the pages written.
+
+    nbgrader releases ``<course>/feedback/<student>/<assignment>/<notebook>.html`` to the student who submitted
+    ``<notebook>.ipynb``, keyed by the ``submission_secret.txt`` that ``nbgrader collect`` put beside it in
+    ``submitted/``. The page covers the whole assignment, so each notebook of the submission gets the same page.
+    Submissions without that file (an LMS download, a notebook graded alone) are skipped: return their pages
+    through the LMS.
+    """
+    from graders.exercises import ASSIGNMENT, EXERCISES
+    course_dir = Path(course_dir)
+    written = []
+    for sub in load_results(Path(results_json)):
+        submitted = course_dir / "submitted" / str(sub["student"]) / str(sub["assignment"])
+        secret = submitted / "submission_secret.txt"
+        if not secret.is_file() or submitted.resolve().parent.parent != (course_dir / "submitted").resolve():
+            continue  # not from the exchange, or a student id that is not a plain folder name
+        target = course_dir / "feedback" / str(sub["student"]) / str(sub["assignment"])
+        target.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(secret, target / "submission_secret.txt")
+        if (submitted / "timestamp.txt").is_file():
+            shutil.copyfile(submitted / "timestamp.txt", target / "timestamp.txt")
+        page = feedback_page(sub)
+        notebooks = [ex.notebook for ex in EXERCISES.values()
+                     if getattr(ex, "assignment", ASSIGNMENT) == sub["assignment"]]
+        for notebook in notebooks:
+            path = target / f"{notebook}.html"
+            path.write_text(page, encoding="utf-8")
+            written.append(path)
+    return written

@@ -208,7 +208,7 @@ def encode_value(value, blobs):
         return {"type": "scalar", "blob": len(blobs) - 1}
     if value is None or type(value) in (bool, int, float, str):
         if type(value) is str:
-            value = value[:2000]
+            value = value[:20_000]
         return {"type": "json", "value": value}
     if type(value) in (list, tuple) and _plain_sequence(value):
         return {"type": type(value).__name__, "value": value}

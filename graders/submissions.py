@@ -102,11 +102,29 @@ class _Collector:
 
 
 def _parse_time(text):
-    from nbgrader.utils import parse_utc
-    try:
-        return parse_utc(text.strip()) if text and text.strip() else None
-    except (ValueError, OverflowError):
+    """A timestamp as nbgrader reads one (nbgrader.utils.parse_utc: "<date> <time> [<zone>]", naive UTC),
+    or None. (Importing nbgrader itself would cost seconds of start-up.)"""
+    import dateutil.parser
+    import dateutil.tz
+    if not text or not text.strip():
         return None
+    text = text.strip()
+    try:
+        parts = text.split(" ")
+        if len(parts) == 3:
+            zone = parts[2]
+            try:
+                zone = int(zone)
+            except ValueError:
+                zone = dateutil.tz.gettz(zone)
+            value = dateutil.parser.parse(" ".join(parts[:2] + ["TZ"]), tzinfos={"TZ": zone})
+        else:
+            value = dateutil.parser.parse(text)
+    except (ValueError, OverflowError, TypeError):
+        return None
+    if value.tzinfo is not None:
+        value = (value - value.utcoffset()).replace(tzinfo=None)
+    return value
 
 
 def _read_timestamp(folder):
@@ -118,18 +136,39 @@ def _read_timestamp(folder):
 
 
 def load_named_regexp(course_dir):
-    """The course's FileNameCollectorPlugin.named_regexp (nbgrader_config.py), else the default."""
+    """The course's FileNameCollectorPlugin.named_regexp (nbgrader_config.py), else the default.
+
+    A plain string assignment (``c.FileNameCollectorPlugin.named_regexp = r"..."``, as nbgrader's
+    documentation writes it) is read without running the file; anything cleverer is evaluated by
+    traitlets, as nbgrader would (which imports what the file imports: seconds).
+    """
+    import ast
     config_file = Path(course_dir) / "nbgrader_config.py"
-    if config_file.is_file():
-        from traitlets.config.loader import PyFileConfigLoader
-        try:
-            config = PyFileConfigLoader(config_file.name, str(config_file.parent)).load_config()
-            value = config.FileNameCollectorPlugin.get("named_regexp")
-        except Exception:
-            value = None
-        if isinstance(value, str) and value:
-            return value
-    return DEFAULT_NAMED_REGEXP
+    if not config_file.is_file():
+        return DEFAULT_NAMED_REGEXP
+    try:
+        tree = ast.parse(config_file.read_text(encoding="utf-8"))
+    except (OSError, SyntaxError, ValueError):
+        return DEFAULT_NAMED_REGEXP
+    mentioned = False
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and any(ast.unparse(t).endswith("FileNameCollectorPlugin.named_regexp")
+                                                for t in node.targets):
+            mentioned = True
+            try:
+                value = ast.literal_eval(node.value)
+            except ValueError:
+                break
+            return value if isinstance(value, str) and value else DEFAULT_NAMED_REGEXP
+    if not mentioned:
+        return DEFAULT_NAMED_REGEXP
+    from traitlets.config.loader import PyFileConfigLoader
+    try:
+        config = PyFileConfigLoader(config_file.name, str(config_file.parent)).load_config()
+        value = config.FileNameCollectorPlugin.get("named_regexp")
+    except Exception:
+        value = None
+    return value if isinstance(value, str) and value else DEFAULT_NAMED_REGEXP
 
 
 def _compile_regexp(pattern):
@@ -151,7 +190,7 @@ def _is_hidden(path):
     return any(part.startswith(".") for part in path.parts)
 
 
-def _from_folder(root, collector):
+def _from_folder(root, collector, regexp):
     known = set(notebook_assignments().values())
     found = False
     for path in sorted(root.rglob("*.ipynb")):
@@ -167,7 +206,7 @@ def _from_folder(root, collector):
         elif len(parts) == 2:
             student, assignment = parts[0], notebook_assignments().get(path.stem, ASSIGNMENT)
         else:
-            _from_notebook(path, collector, regexp=None)
+            _from_notebook(path, collector, regexp)
             continue
         collector.add(student, assignment, NotebookFile(path.name, str(path), path=path,
                                                        timestamp=_read_timestamp(path.parent)))
@@ -185,7 +224,7 @@ def _from_notebook(path, collector, regexp):
     elif path.stem in by_notebook:
         student, assignment, name = parent.name or "student", by_notebook[path.stem], path.name
     else:
-        match = regexp.match(str(path)) if regexp is not None else None
+        match = regexp().match(str(path))
         if match:
             student = match.group("student_id")
             name = _notebook_name(match.group("file_id"))
@@ -210,6 +249,7 @@ def _notebook_name(file_id):
 
 def _from_zip(data, origin, collector, regexp, depth=0, budget=None):
     budget = budget if budget is not None else [MAX_ZIP_TOTAL_BYTES]
+    regexp = regexp()
     known = set(notebook_assignments().values())
     try:
         archive = zipfile.ZipFile(io.BytesIO(data) if isinstance(data, bytes) else data)
@@ -241,7 +281,7 @@ def _from_zip(data, origin, collector, regexp, depth=0, budget=None):
                     collector.warnings.append(f"{where}: skipped, zips nested too deep")
                     continue
                 try:
-                    _from_zip(content, where, collector, regexp, depth + 1, budget)
+                    _from_zip(content, where, collector, lambda: regexp, depth + 1, budget)
                 except SubmissionError as exc:
                     collector.warnings.append(str(exc))
                 continue
@@ -269,19 +309,23 @@ def find_submissions(paths, course_dir):
     when a path does not exist or is not one of those kinds.
     """
     collector = _Collector()
-    regexp = None
+    compiled = []
+
+    def regexp():  # read the course's pattern only when a file name needs it
+        if not compiled:
+            compiled.append(_compile_regexp(load_named_regexp(course_dir)))
+        return compiled[0]
+
     for raw in paths:
         path = Path(raw)
         if not path.exists():
             raise SubmissionError(f"{path} does not exist")
         if path.is_dir():
-            _from_folder(path, collector)
+            _from_folder(path, collector, regexp)
         elif path.suffix.lower() == ".zip":
-            regexp = regexp or _compile_regexp(load_named_regexp(course_dir))
             with open(path, "rb") as f:
                 _from_zip(f, str(path), collector, regexp)
         elif path.suffix == ".ipynb" or path.is_file():
-            regexp = regexp or _compile_regexp(load_named_regexp(course_dir))
             _from_notebook(path, collector, regexp)
         else:
             raise SubmissionError(f"{path} is neither a folder, a notebook nor a zip")

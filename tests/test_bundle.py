@@ -394,12 +394,54 @@ def test_stub_notebooks_report_not_implemented_clearly(built, tmp_path):
 
 # ---------------------------------------------------------------- the nbgrader exchange route
 
-def test_release_through_the_nbgrader_exchange(built, tmp_path):
+def nbgrader(*args, cwd, exchange):
+    result = subprocess.run([sys.executable, "-m", "nbgrader", *args, f"--Exchange.root={exchange}"],
+                            cwd=cwd, capture_output=True, text=True)
+    assert result.returncode == 0, f"nbgrader {' '.join(args)}:\n{result.stdout}{result.stderr}"
+    return result
+
+
+def test_exchange_round_trip_release_submit_collect_grade_feedback(built, tmp_path):
+    """The exchange route, every step an nbgrader command as instructors and students run them (one machine,
+    an exchange folder in tmp): release, fetch, submit, collect, grade, release and fetch the feedback page."""
+    from graders.cli import main as backprop_lab
+
     course, _ = built
-    exchange = tmp_path / "exchange"
-    result = subprocess.run([sys.executable, "-m", "nbgrader", "release_assignment", ASSIGNMENT,
-                             f"--Exchange.root={exchange}"], cwd=course, capture_output=True, text=True)
-    assert result.returncode == 0, result.stdout + result.stderr
+    exchange, student_home = tmp_path / "exchange", tmp_path / "student"
+    student_home.mkdir()
+    nbgrader("release_assignment", ASSIGNMENT, "--force", cwd=course, exchange=exchange)
     outbound = exchange / "backprop-lab" / "outbound" / ASSIGNMENT
     assert sorted(p.name for p in outbound.glob("*.ipynb")) == NOTEBOOKS
     assert (outbound / "selfcheck_cases.npz").is_file()
+
+    nbgrader("fetch_assignment", ASSIGNMENT, "--course", "backprop-lab", cwd=student_home, exchange=exchange)
+    method = "Convolution.backward"
+    notebook = student_home / ASSIGNMENT / f"{EXERCISES[method].notebook}.ipynb"
+    answer = next(a for a in load_answers(method) if a.expected == "correct")
+    nbformat.write(answered_notebook(notebook, method, answer.body), notebook)
+    nbgrader("submit", ASSIGNMENT, "--course", "backprop-lab", cwd=student_home, exchange=exchange)
+    nbgrader("collect", ASSIGNMENT, cwd=course, exchange=exchange)
+    [submitted] = (course / "submitted").glob(f"*/{ASSIGNMENT}")
+    student = submitted.parent.name
+
+    results = tmp_path / "grades.json"
+    assert backprop_lab(["--course", str(course), "grade", str(course / "submitted"), "--json", str(results),
+                         "--gradebook", "none"]) == 0
+    assert backprop_lab(["--course", str(course), "report", str(results), "--out", str(tmp_path / "reports"),
+                         "--nbgrader-feedback"]) == 0
+    staged = course / "feedback" / student / ASSIGNMENT
+    assert sorted(p.name for p in staged.glob("*.html")) == [nb.replace(".ipynb", ".html") for nb in NOTEBOOKS]
+
+    nbgrader("release_feedback", ASSIGNMENT, cwd=course, exchange=exchange)
+    nbgrader("fetch_feedback", ASSIGNMENT, "--course", "backprop-lab", cwd=student_home, exchange=exchange)
+    pages = list((student_home / ASSIGNMENT / "feedback").glob("*/*.html"))
+    assert sorted(p.name for p in pages) == sorted(p.name for p in staged.glob("*.html"))
+    page = pages[0].read_text()
+    assert "Convolution.backward: 5 / 5" in page  # the answered level
+    assert "MaxPool.backward: 0 / 5" in page and "NotImplementedError" in page  # the untouched stub
+
+
+def test_unknown_assignment_is_named(built, tmp_path):
+    course, _ = built
+    with pytest.raises(ValueError, match=f"no assignment 'nope'.*the course has {ASSIGNMENT}"):
+        write_bundle(course, tmp_path, "nope")

@@ -220,7 +220,9 @@ def test_exceptions_are_reported_with_the_students_own_lines(tmp_path):
     assert "checking.py" not in error and "site-packages" not in error
     feedback = report.feedback
     assert feedback.count("your code raised IndexError: index 99") == 1  # the messages differ in sizes only
-    assert feedback.count("your code raised IndexError again, as in overlap.") == 7
+    # the first three failing cases in full, the rest in one line each: the pattern is clear by then
+    assert feedback.count("your code raised IndexError again, as in overlap.") == 2
+    assert feedback.count("your code raised IndexError again.") == 5
 
 
 @pytest.mark.parametrize("student_cls, words", [

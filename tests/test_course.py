@@ -309,3 +309,112 @@ def test_release_notebook_runs_as_given(course, name):
     selfcheck = cell_by_id(nb, CELL_PREFIX[name] + "_selfcheck")
     assert outputs_text(selfcheck, "result") == "False"
     assert "NotImplementedError" in outputs_text(selfcheck, "stdout")
+
+
+# ---------------------------------------------------------------- the hidden test's helper, in this process
+
+def sample_class(name):
+    from graders.sample_answers import load_answers
+    method = "Convolution.backward" if name.startswith("conv/") else "MaxPool.backward"
+    [answer] = [a for a in load_answers(method) if a.name == name]
+    return answer.load_class()
+
+
+@pytest.fixture
+def in_course(tmp_path, monkeypatch):
+    """Run as an instructor's notebook in a course's source folder, with `solutions` not imported."""
+    course_dir = copy_course(tmp_path / "course")
+    folder = course_dir / "source" / ASSIGNMENT
+    folder.mkdir(parents=True)
+    monkeypatch.chdir(folder)
+    monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
+    monkeypatch.setenv("BACKPROP_LAB_SECRET", "a secret for the tests")
+    import sys
+    for name in [name for name in sys.modules if name.split(".")[0] == "solutions"]:
+        monkeypatch.delitem(sys.modules, name)
+    return course_dir
+
+
+def test_hidden_test_agrees_with_the_in_process_check(in_course, capsys):
+    from graders.check import check
+    from graders.seeds import course_seeds
+    cls = sample_class("maxpool/loops_every_max")
+    score = notebook_tests.run_hidden_test(cls, "MaxPool.backward")
+    out, err = capsys.readouterr()
+    expected = check("MaxPool.backward", cls, course_seeds("a secret for the tests", "instructor", ASSIGNMENT))
+    assert type(score) is float and score == expected.score and 0 < score < 5
+    assert out.rstrip("\n") == expected.feedback and err == ""
+
+
+def test_hidden_test_keeps_the_students_noise_off_stderr(in_course, capsys):
+    correct = sample_class("conv/loops")
+
+    class Noisy(correct):
+        def backward(self, dout):
+            import sys
+            import warnings
+            print("debugging", file=sys.stderr)
+            print("debugging")
+            warnings.warn("a warning of the student's own")
+            np.float64(1.0) / 0.0  # a RuntimeWarning
+            return super().backward(dout)
+
+    assert notebook_tests.run_hidden_test(Noisy, "Convolution.backward") == 5.0
+    out, err = capsys.readouterr()
+    assert out == "All 8 cases passed.\n" and err == ""
+
+
+def test_hidden_test_reports_unusable_results(in_course, capsys):
+    assert notebook_tests.run_hidden_test(sample_class("maxpool/returns_list"), "MaxPool.backward") == 0.0
+    assert "dx is a list; expected a numpy array of shape" in capsys.readouterr().out
+
+
+def test_hidden_test_stops_endless_loops(in_course, capsys, monkeypatch):
+    monkeypatch.setattr(notebook_tests, "METHOD_SECONDS", 0.5)
+    base = sample_class("maxpool/loops")
+
+    class Endless(base):
+        def backward(self, dout):
+            while True:
+                try:
+                    pass
+                except Exception:  # cannot catch the time limit
+                    pass
+
+    assert notebook_tests.run_hidden_test(Endless, "MaxPool.backward") == 0.0
+    out = capsys.readouterr().out
+    assert "0 of 8 cases passed" in out and "your code did not finish" in out
+
+
+def test_hidden_test_refuses_the_reference_solutions(in_course, capsys):
+    base = sample_class("maxpool/loops")
+
+    class Borrowing(base):
+        def backward(self, dout):
+            from solutions.layers import MaxPool
+            return MaxPool.backward(self, dout)
+
+    assert notebook_tests.run_hidden_test(Borrowing, "MaxPool.backward") == 0.0
+    assert "ImportError: solutions is not available to answers" in capsys.readouterr().out
+    import solutions.layers  # noqa: F401 (as a notebook cell that imported it would have)
+    assert notebook_tests.run_hidden_test(sample_class("maxpool/loops"), "MaxPool.backward") == 0.0
+    assert "your notebook imported `solutions`" in capsys.readouterr().out
+
+
+def test_judge_takes_nothing_on_trust(in_course):
+    """Garbage, a pickled array and a missing case from the kernel: every case fails with a reason."""
+    import io
+    import json
+    from graders.sandbox_worker import pack_message
+    pickled = io.BytesIO()
+    np.save(pickled, np.array([{"a": 1}], dtype=object), allow_pickle=True)
+    kernel = (pack_message({"case": 0, "outputs": {"dx": {"type": "ndarray", "blob": 0}}}, [pickled.getvalue()])
+              + pack_message({"case": 1, "error": "your code raised ValueError: x"}) + b"\x00garbage")
+    stdout = io.BytesIO()
+    notebook_tests.judge("MaxPool.backward", "instructor", ASSIGNMENT, in_course, io.BytesIO(kernel), stdout)
+    report = json.loads(stdout.getvalue()[stdout.getvalue().index(b'{"name"'):])
+    errors = [case["error"] for case in report["cases"]]
+    assert report["score"] == 0.0 and len(errors) == 8
+    assert errors[0].startswith("the grader could not read what your code returned")
+    assert errors[1] == "your code raised ValueError: x"
+    assert all(error.startswith("this case did not run") for error in errors[2:])

@@ -52,8 +52,8 @@ def test_conv_output_size_counts_window_positions():
             for stride in (1, 2, 3):
                 for pad in (0, 1, 2):
                     if filter_size <= size + 2 * pad:
-                        assert (conv_output_size(size, filter_size, stride, pad)
-                                == oracles.output_size(size, filter_size, stride, pad)), (size, filter_size, stride, pad)
+                        arguments = (size, filter_size, stride, pad)
+                        assert conv_output_size(*arguments) == oracles.output_size(*arguments), arguments
 
 
 # ---------------------------------------------------------------- the corner-case matrix

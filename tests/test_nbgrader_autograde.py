@@ -8,7 +8,6 @@ settings alone (padding ignored: the cases with pad > 0; every tied maximum rewa
 """
 import csv
 import inspect
-import os
 import shutil
 from pathlib import Path
 
@@ -19,8 +18,10 @@ from nbgrader.api import Gradebook
 import solutions.layers
 from graders import build
 from graders.cases import case_specs
+from graders.check import check
 from graders.exercises import ASSIGNMENT, EXERCISES
 from graders.sample_answers import load_answers
+from graders.seeds import course_seeds, load_course_secret
 
 pytestmark = pytest.mark.slow
 
@@ -213,6 +214,14 @@ def test_hidden_test_output_is_feedback_then_score(graded):
     assert text.startswith(f"{sum(spec.params['pad'] == 0 for spec in specs)} of {len(specs)} cases passed: ")
     for spec in specs:
         assert (f"✗ {spec.name}:" in text) == (spec.params["pad"] > 0)
+    # The same words as the in-process check on this student's own inputs (the seeds of "typical_bugs"),
+    # not on another student's: the max-pooling feedback quotes values and where they are.
+    [pool_test] = [c for c in autograded(course, "typical_bugs", POOL).cells if grade_id(c) == POOL.test_cell]
+    [bug] = [a for a in load_answers(POOL.name) if a.name == "maxpool/loops_every_max"]
+    secret = load_course_secret(course)
+    own = check(POOL.name, bug.load_class(), course_seeds(secret, "typical_bugs", ASSIGNMENT))
+    other = check(POOL.name, bug.load_class(), course_seeds(secret, "reference", ASSIGNMENT))
+    assert pool_test.outputs[0].text.rstrip("\n") == own.feedback != other.feedback
     cheat = [c for c in autograded(course, "cheater", POOL).cells if grade_id(c) == POOL.test_cell][0]
     assert "your notebook imported `solutions`" in cheat.outputs[0].text
 

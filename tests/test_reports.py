@@ -235,3 +235,35 @@ def test_contract_only_results_still_report(tmp_path):
     summary = write_reports(results, tmp_path / "out")
     assert "no per-case details" in summary.read_text()
     assert "All 8 cases passed." in (tmp_path / "out" / "dan" / "a.html").read_text()
+
+
+def test_notes_and_printed_output_are_shown_escaped(tmp_path):
+    test = _test("MaxPool.backward", [_case("basic", True)])
+    test.update(notes=["maxpool_backward.ipynb is missing; graded copy.ipynb"],
+                run={"status": "finished", "output": "debug <b>1</b>\n" * 30})
+    results = tmp_path / "r.json"
+    results.write_text(json.dumps({"submissions": [_submission("erin", [test])]}))
+    write_reports(results, tmp_path / "out")
+    page = (tmp_path / "out" / "erin" / "conv_pool_backward.html").read_text()
+    assert "Note: maxpool_backward.ipynb is missing; graded copy.ipynb" in page
+    assert page.count("debug &lt;b&gt;1&lt;/b&gt;") == 20 and "(10 more lines)" in page  # first 20 lines
+
+
+def test_stage_nbgrader_feedback_only_for_exchange_submissions(tmp_path):
+    from graders.reports import stage_nbgrader_feedback
+    course = tmp_path / "course"
+    for student, secret in (("alice", "s3cr3t"), ("bob", None)):  # bob's notebooks came from an LMS zip
+        folder = course / "submitted" / student / "conv_pool_backward"
+        folder.mkdir(parents=True)
+        (folder / "timestamp.txt").write_text("2025-01-15 12:00:00.000000 UTC")
+        if secret:
+            (folder / "submission_secret.txt").write_text(secret)
+    results = tmp_path / "r.json"
+    results.write_text(json.dumps({"submissions": CLASS[:2]}))
+    pages = stage_nbgrader_feedback(results, course)
+    target = course / "feedback" / "alice" / "conv_pool_backward"
+    assert sorted(pages) == [target / "conv_backward.html", target / "maxpool_backward.html"]
+    assert (target / "submission_secret.txt").read_text() == "s3cr3t"
+    assert (target / "timestamp.txt").is_file()
+    assert "Feedback: conv_pool_backward" in pages[0].read_text()
+    assert not (course / "feedback" / "bob").exists()

@@ -387,7 +387,7 @@ def _structural_signature(outputs):
     return tuple((output.name, re.sub(r"\d+", "#", output.message)) for output in wrong)
 
 
-def case_lines(case, show_error=True, seen=None):
+def case_lines(case, show_error=True, seen=None, brief=False):
     """A ✓/✗ line for the case, then (when it failed) what went wrong, indented.
 
     seen: a dict shared across cases; a problem already shown in full (the same error, or the same
@@ -396,6 +396,14 @@ def case_lines(case, show_error=True, seen=None):
     mark = "✓" if case.passed else "✗"
     lines = [f"{mark} {case.name}: {case.description} [{case.setting}]"]
     if case.passed:
+        return lines
+    if brief:
+        if case.error is not None and show_error:
+            lines.append(_indent(f"{_error_signature(case.error)[0]} again."))
+        wrong = [LABELS.get(output.name, output.name) for output in case.outputs if not output.passed]
+        if wrong:
+            lines.append(_indent(f"{' and '.join(wrong)} wrong"
+                                 + (": " + "; ".join(m.title for m in case.diagnosis) if case.diagnosis else "")))
         return lines
     seen = {} if seen is None else seen
     if case.error is not None:
@@ -435,12 +443,14 @@ def diagnosis_lines(cases, limit=3):
     return lines
 
 
-def feedback_text(cases, score=None, max_score=None, verbose=False):
+def feedback_text(cases, score=None, max_score=None, verbose=False, detailed=3):
     """The feedback on one method, as a student reads it.
 
-    "All 8 cases passed." when everything passed; otherwise how many passed (and the points), every
-    failing case with what went wrong, the cases that passed, and the likely mistakes with a hint.
-    verbose (the self-check's style) lists every case with its ✓/✗ line and ends with the count.
+    "All 8 cases passed." when everything passed; otherwise, first, how many passed (and the points)
+    and the likely mistakes with a hint (what a student should read first), then every failing case
+    with what went wrong, then the cases that passed. verbose (the self-check's style) lists every
+    case with its ✓/✗ line. Only the first ``detailed`` failing cases are shown in full: after that a
+    student has seen the pattern, and a wall of numbers hides the hint.
     """
     n = len(cases)
     passed = [case for case in cases if case.passed]
@@ -452,19 +462,20 @@ def feedback_text(cases, score=None, max_score=None, verbose=False):
     summary += f": {score:g} of {max_score:g} points." if score is not None and max_score is not None else "."
     errors = {case.error for case in failed}
     same_error = len(failed) > 1 and len(errors) == 1 and None not in errors
-    lines = [] if verbose else [summary]
+    lines = [summary]
     if same_error:
         lines.append("Every failing case: " + failed[0].error)
+    lines += diagnosis_lines(cases)
     seen = {}
-    if verbose:
-        lines += [line for case in cases for line in case_lines(case, not same_error, seen)]
-    elif same_error:
-        lines.append("✗ failed: " + ", ".join(case.name for case in failed))
-    else:
-        lines += [line for case in failed for line in case_lines(case, True, seen)]
+    shown = 0
+    for case in (cases if verbose else failed):
+        if case.passed:
+            lines += case_lines(case)
+        elif same_error or shown >= detailed:
+            lines += case_lines(case, show_error=not same_error, brief=True)
+        else:
+            lines += case_lines(case, True, seen)
+            shown += 1
     if passed and not verbose:
         lines.append("✓ passed: " + ", ".join(case.name for case in passed))
-    lines += diagnosis_lines(cases)
-    if verbose:
-        lines.append(summary)
     return "\n".join(lines)

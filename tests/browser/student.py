@@ -93,7 +93,8 @@ class StudentNotebook:
 
         As a student does it: click the Begin line, go down to the first line of the region, select down to
         its last line, type. ``answer`` needs no indentation of its own: the editor indents each new line
-        to the method's body, as it does for a student who presses Enter.
+        to the method's body, as it does for a student who presses Enter. The region is counted in the saved
+        file, so save before calling this again.
         """
         lines = self.read().cells[index].source.splitlines()
         begin = [i for i, line in enumerate(lines) if line.strip() == EDUCODER_BEGIN]

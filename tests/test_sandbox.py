@@ -1,0 +1,327 @@
+"""The sandbox (graders.sandbox): what a student's code can and cannot do in it, and what comes back.
+
+Each test runs a real class (the exercise's template with a body spliced between Begin and End)
+in a real zygote and its contained child. The oracle for what comes back is the same class run
+in this process; the oracle for containment is the file system and the processes themselves
+(checksums, pids), never the sandbox's own word.
+"""
+import hashlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import solutions.layers
+from engine_helpers import POOL, REPO, reference_body
+from graders.cases import random_cases
+from graders.notebook import Answer, class_template, splice_answer
+from graders.runner import run_case
+from graders.sandbox import Limits, Sandbox, SandboxCase
+from graders.sandbox_worker import (ForeignObject, array_to_bytes, bytes_to_array, landlock_abi, pack_message,
+                                    split_frames)
+from graders.seeds import public_seeds
+
+TIMEOUT = 2.0
+CASES = random_cases(POOL.name, public_seeds("sandbox-tests"))[:3]
+
+
+def source_with(body):
+    """The MaxPool template with ``body`` (dedented Python) as the student's answer."""
+    code = textwrap.indent(textwrap.dedent(body).strip("\n"), " " * 8)
+    source, region = splice_answer(class_template(POOL), Answer(POOL.name, code, 40, "cell 7"))
+    return source, region
+
+
+@pytest.fixture(scope="module")
+def box(tmp_path_factory):
+    hidden = tmp_path_factory.mktemp("hidden-course")
+    (hidden / "gradebook.db").write_bytes(b"precious")
+    with Sandbox(Limits(timeout=TIMEOUT, memory_mib=512, output_bytes=1 << 16), hide=[hidden]) as sandbox:
+        sandbox.hidden = hidden
+        yield sandbox
+
+
+def run(box, body, cases=CASES):
+    source, region = source_with(body)
+    return box.run(source, "MaxPool", [SandboxCase(POOL.name, c.params, c.inputs) for c in cases],
+                   filename="maxpool_backward.ipynb", region=region)
+
+
+def errors(result):
+    return [case.error for case in result.cases]
+
+
+def test_a_correct_class_sends_back_what_it_computes_here(box):
+    result = run(box, reference_body(POOL))
+    assert result.status == "finished" and errors(result) == [None] * len(CASES)
+    for case, outcome in zip(CASES, result.cases):
+        here = run_case(solutions.layers.MaxPool, POOL.name, case.params, case.inputs)
+        assert set(outcome.outputs) == {"dx"}
+        assert outcome.outputs["dx"].dtype == here["dx"].dtype
+        np.testing.assert_array_equal(outcome.outputs["dx"], here["dx"])
+
+
+def test_the_child_has_numpy_utils_and_the_stdlib_but_no_grader(box):
+    result = run(box, """
+        import sys, math, json, hashlib, random, itertools
+        from utils import im2col
+        return "\\n".join(sorted({name.split(".")[0] for name in sys.modules}))
+    """, CASES[:1])
+    modules = result.cases[0].outputs["dx"].split("\n")
+    assert "numpy" in modules and "utils" in modules and "hashlib" in modules
+    assert not {"solutions", "graders", "nbgrader", "nbformat"} & set(modules)
+
+
+@pytest.mark.parametrize("body", [
+    "import solutions",
+    "from graders import check",
+    "import importlib; importlib.import_module('solutions.layers')",
+])
+def test_solutions_and_graders_do_not_import(box, body):
+    result = run(box, body + "\nreturn None", CASES[:1])
+    assert "your code raised" in result.cases[0].error and "Error" in result.cases[0].error
+
+
+def test_files_outside_the_working_directory_cannot_be_read_or_written(box, tmp_path):
+    target = tmp_path / "outside.json"
+    target.write_text("{}")
+    before = target.read_bytes()
+    layers = REPO / "solutions" / "layers.py"
+    result = run(box, f"""
+        import os
+        out = []
+        for path in [{str(layers)!r}, {str(box.hidden / 'gradebook.db')!r}, "/etc/hostname", "/proc/1/environ"]:
+            try:
+                out.append("read " + path + " " + str(len(open(path, "rb").read())))
+            except OSError as exc:
+                out.append("denied " + path)
+        try:
+            open({str(target)!r}, "w").write("overwritten")
+            out.append("wrote outside")
+        except OSError:
+            out.append("denied write")
+        open("mine.txt", "w").write("allowed here")
+        out.append("cwd " + os.getcwd() + " " + open("mine.txt").read())
+        return "\\n".join(out)
+    """, CASES[:1])
+    lines = result.cases[0].outputs["dx"].split("\n")
+    assert [line.split()[0] for line in lines[:4]] == ["denied"] * 4
+    assert lines[4] == "denied write"
+    assert lines[5].endswith("allowed here")
+    assert target.read_bytes() == before
+    cwd = lines[5].split()[1]
+    assert not Path(cwd).exists()  # the private directory is gone after the run
+
+
+def test_the_working_directory_is_fresh_for_every_run(box):
+    first = run(box, "open('note.txt', 'w').write('from run 1'); return 1", CASES[:1])
+    second = run(box, "import os; return str(os.listdir('.'))", CASES[:1])
+    assert first.cases[0].error is None
+    assert second.cases[0].outputs["dx"] == "[]"
+
+
+def test_an_endless_loop_ignoring_signals_is_killed_and_the_zygote_goes_on(box):
+    result = run(box, """
+        import signal
+        for sig in (signal.SIGALRM, signal.SIGINT, signal.SIGTERM):
+            signal.signal(sig, signal.SIG_IGN)
+        while True:
+            pass
+    """)
+    assert result.status == "timeout"
+    assert "did not finish within" in result.cases[0].error
+    assert all("not run" in e for e in errors(result)[1:])
+    assert run(box, reference_body(POOL)).status == "finished"
+
+
+def test_a_slow_case_keeps_the_results_of_the_cases_before_it(box):
+    result = run(box, """
+        if self.x.shape == %r:
+            while True:
+                pass
+    """ % (CASES[1].inputs["x"].shape,) + reference_body(POOL))
+    assert result.cases[0].error is None and "did not finish" in result.cases[1].error
+
+
+@pytest.mark.parametrize("body, words", [
+    ("import os; os._exit(0)", "ended the grading process"),
+    ("import os, signal; os.kill(os.getpid(), signal.SIGSEGV)", "crashed (SIGSEGV)"),
+    ("import sys; sys.exit(0)", "sys.exit(0)"),
+    ("raise SystemExit(3)", "sys.exit(3)"),
+    ("raise KeyboardInterrupt", "KeyboardInterrupt"),
+])
+def test_exits_and_crashes_are_the_students_error(box, body, words):
+    result = run(box, body)
+    assert words in result.cases[0].error
+    assert run(box, reference_body(POOL)).status == "finished"
+
+
+def test_it_cannot_kill_its_parent_or_anyone(box):
+    zygote = box._proc.pid
+    result = run(box, """
+        import os, signal
+        for pid in (os.getppid(), 1, -1):
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+        return os.getppid()
+    """, CASES[:1])
+    assert result.cases[0].error is None
+    assert box._proc.poll() is None and box._proc.pid == zygote
+    assert run(box, reference_body(POOL)).status == "finished"
+
+
+def test_no_new_processes_or_threads(box):
+    result = run(box, """
+        import os, threading
+        out = []
+        try:
+            pid = os.fork()
+            if pid == 0:
+                os._exit(0)
+            out.append("forked")
+        except OSError:
+            out.append("no fork")
+        try:
+            threading.Thread(target=print).start()
+            out.append("thread")
+        except RuntimeError:
+            out.append("no thread")
+        return ",".join(out)
+    """, CASES[:1])
+    assert result.cases[0].outputs["dx"] == "no fork,no thread"
+
+
+def test_memory_is_capped(box):
+    result = run(box, "a = np.ones(2 ** 30)  # 8 GiB\nreturn a")
+    assert "MemoryError" in result.cases[0].error and "512 MiB" in result.cases[0].error
+    assert run(box, reference_body(POOL)).status == "finished"
+
+
+def test_output_is_capped_and_quoted(box):
+    result = run(box, """
+        print("first line")
+        for i in range(10 ** 5):
+            print("x" * 1000)
+    """, CASES[:1])
+    assert "printed more than" in result.cases[0].error
+    assert result.output.startswith("first line")
+    assert result.output_bytes <= box.limits.output_bytes
+
+
+def test_no_network(box):
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(1)
+    port = server.getsockname()[1]
+    try:
+        result = run(box, f"""
+            import socket
+            s = socket.socket()
+            s.settimeout(1)
+            s.connect(("127.0.0.1", {port}))
+            return "connected"
+        """, CASES[:1])
+    finally:
+        server.close()
+    if landlock_abi() >= 4:
+        assert "PermissionError" in result.cases[0].error
+
+
+def test_the_course_secret_does_not_reach_the_child(tmp_path):
+    secret = "secret-" + hashlib.sha256(str(tmp_path).encode()).hexdigest()
+    os.environ["BACKPROP_LAB_SECRET"] = secret
+    try:
+        with Sandbox(Limits(timeout=TIMEOUT)) as sandbox:
+            result = run(sandbox, """
+                import os
+                found = [str(dict(os.environ))]
+                for path in ("/proc/self/environ", "/proc/%d/environ" % os.getppid()):
+                    try:
+                        found.append(open(path, "rb").read().decode("latin1"))
+                    except OSError:
+                        pass
+                return "\\n".join(found)
+            """, CASES[:1])
+    finally:
+        del os.environ["BACKPROP_LAB_SECRET"]
+    assert secret not in result.cases[0].outputs["dx"]
+    assert "BACKPROP_LAB_SECRET" not in result.cases[0].outputs["dx"]
+
+
+@pytest.mark.parametrize("body, check", [
+    ("return np.full_like(self.x, np.nan)", lambda v: isinstance(v, np.ndarray) and np.isnan(v).all()),
+    ("return 'dx'", lambda v: v == "dx"),
+    ("return None", lambda v: v is None),
+    ("return [1.0, 2.0]", lambda v: v == [1.0, 2.0]),
+    ("return (np.zeros(2), 1)", lambda v: type(v).__name__ == "tuple" and isinstance(v, ForeignObject)),
+    ("return np.float32(1.5)", lambda v: isinstance(v, np.float32) and v == 1.5),
+    ("return np.array([object()])", lambda v: type(v).__name__ == "ndarray" and isinstance(v, ForeignObject)),
+    ("class Weird:\n    def __repr__(self):\n        return 'weird'\nreturn Weird()",
+     lambda v: type(v).__name__ == "Weird" and repr(v) == "weird"),
+])
+def test_whatever_comes_back_is_plain_data(box, body, check):
+    result = run(box, body, CASES[:1])
+    assert check(result.cases[0].outputs["dx"]), result.cases[0]
+
+
+def test_a_huge_result_is_refused(box):
+    result = run(box, "return np.zeros(4 * 10 ** 6)", CASES[:1])
+    assert "far larger than expected" in result.cases[0].error
+
+
+def test_errors_point_at_the_students_own_line(box):
+    result = run(box, """
+        dout = dout.transpose(0, 2, 3, 1)
+        return dout.reshape(7, -1, 3)
+    """, CASES[:1])
+    error = result.cases[0].error
+    assert error.startswith("your code raised ValueError")
+    assert "line 41, in backward: return dout.reshape(7, -1, 3)" in error  # the answer starts on cell line 40
+
+
+def test_syntax_errors_too(box):
+    result = run(box, "return [1, 2", CASES[:1])
+    assert "SyntaxError" in result.cases[0].error and "line 40" in result.cases[0].error
+
+
+def test_forged_frames_give_nothing_but_data(box):
+    # Writing frames to the result pipe directly is no more than returning values: the parent
+    # parses them itself and takes the first frame of each case.
+    result = run(box, """
+        import os
+        os.write(3, b"\\x10\\x00\\x00\\x00{not json at all")
+        raise SystemExit(0)
+    """, CASES[:2])
+    assert all(e is not None for e in errors(result))
+
+
+# ---------------------------------------------------------------- the wire format, on its own
+
+def test_npy_round_trip_and_refusals():
+    for array in (np.zeros((2, 3)), np.arange(5, dtype=np.int32), np.asfortranarray(np.ones((3, 4))),
+                  np.array(3.5), np.zeros((0, 2)), np.array(["a", "bc"])):
+        back = bytes_to_array(array_to_bytes(array))
+        assert back.dtype == array.dtype and back.shape == array.shape and np.array_equal(back, array)
+    import io
+    pickled = io.BytesIO()
+    np.save(pickled, np.array([{"a": 1}], dtype=object), allow_pickle=True)
+    truncated = array_to_bytes(np.zeros(10))[:-8]
+    forged = array_to_bytes(np.zeros(3)).replace(b"(3,)", b"(9,)")
+    for data in (pickled.getvalue(), truncated, forged, b"garbage", b""):
+        with pytest.raises(ValueError):
+            bytes_to_array(data)
+
+
+def test_split_frames_stops_at_the_first_bad_frame():
+    good = pack_message({"case": 0}, [b"abc"])
+    frames = split_frames(good + good[:-2])
+    assert frames == [({"case": 0, "blobs": [3]}, [b"abc"])]
+    assert split_frames(b"\xff\xff\xff\xff" + good) == []
