@@ -98,7 +98,15 @@ def class_cell_source(class_name):
 def hidden_test_source(exercise, assignment):
     return "\n".join([
         f"# Graded, {exercise.points:g} points: {exercise.name} on fresh random inputs (hidden tests).",
-        "# Run the self-check below while you work.",
+        "# Run the self-check below while you work. nbgrader's Validate runs the practice cases here",
+        "# and fails until they all pass.",
+        "import os",
+        "",
+        'if os.environ.get("NBGRADER_EXECUTION") == "validate":',
+        "    from utils.selfcheck import self_check",
+        "",
+        f"    assert self_check({exercise.class_name}, {exercise.name!r}), \\",
+        f'        "{exercise.name} fails some practice cases: the lines above say which and why"',
         HIDDEN_BEGIN,
         "from graders.notebook_tests import run_hidden_test",
         "",
@@ -219,6 +227,15 @@ def render_assignment(templates_dir, source_dir, assignment):
 
 # ---------------------------------------------------------------- the course
 
+def copy_utils(source_dir):
+    """Put the student helpers beside the notebooks, so that nbgrader's release (and the exchange, which
+    hands out only the release folder) carries them: `from utils import im2col` then works in any kernel
+    started next to the notebooks, with or without backprop-lab installed."""
+    import utils
+    shutil.copytree(Path(utils.__file__).resolve().parent, Path(source_dir) / "utils",
+                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+
+
 def nbgrader_env():
     """The environment for nbgrader commands: this Python's scripts first on PATH.
 
@@ -262,5 +279,6 @@ def build_course(course_dir: Path) -> None:
         source_dir = course_dir / "source" / assignment
         render_assignment(templates_dir, source_dir, assignment)
         write_public_cases(source_dir / SELFCHECK_FILE, assignment)
+        copy_utils(source_dir)
         generate_assignment(course_dir, assignment)
         print(f"built {assignment}: {course_dir / 'release' / assignment}")

@@ -14,6 +14,7 @@ from graders.diagnose import diagnose_all
 from graders.exercises import get_exercise
 from graders.runner import run_case
 from graders.scoring import method_passed, method_score
+from graders.reports import error_map
 from utils.checking import (ATOL, CaseResult, compare_outputs, describe_exception, feedback_text, mistake_dict,
                             summarize_diagnoses)
 
@@ -50,6 +51,9 @@ def grade_case(exercise, case, outputs=None, error=None, prefer=(), only_prefer=
                                  only_prefer=only_prefer)
         return CaseResult(case.name, case.description, case.setting, False, [], str(error), diagnosis)
     results = compare_outputs(outputs, reference, ATOL)
+    for result in results:
+        if not result.passed and result.max_abs_error is not None:  # wrong values, not a wrong type or shape
+            result.error_map = error_map(outputs.get(result.name), reference[result.name])
     passed = all(result.passed for result in results)
     diagnosis = [] if passed else diagnose_all(exercise.name, case, outputs, reference, prefer=prefer,
                                                only_prefer=only_prefer)

@@ -43,10 +43,22 @@ def resolve_gradebook(value, course_dir):
     return f"sqlite:///{path.resolve()}"
 
 
+def _skip_slow_optional_imports():
+    """nbgrader imports nbformat, which imports jsonschema, which imports the optional
+    rfc3987_syntax when it is installed: that builds a parser at import time (1.4 s, most of
+    nbgrader's start-up). Its only use is checking "iri" formats in JSON schemas, which writing
+    grades never does, so this process does without it (jsonschema expects it may be missing)."""
+    import sys
+    if "jsonschema" not in sys.modules:
+        sys.modules.setdefault("rfc3987_syntax", None)
+
+
 def preload():
     """Import nbgrader's API in a background thread (it takes seconds), so that it is ready when
     the grades are. Call it only after any process forking is done. Returns the thread."""
     import threading
+
+    _skip_slow_optional_imports()
 
     def load():
         try:
@@ -78,6 +90,7 @@ def _write(url, results):
     import os
     import sys
 
+    _skip_slow_optional_imports()
     from nbgrader import api
 
     # nbgrader's Gradebook runs the `alembic` command by name on a new database: make this

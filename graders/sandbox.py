@@ -326,8 +326,8 @@ class Sandbox:
             status = "crashed"
             name = _signal_name(reply["signal"])
             if reply["signal"] == signal.SIGKILL:
-                first = ("the process running your code was killed (SIGKILL), most likely for "
-                         "using too much memory")
+                first = ("the process running your code was killed (SIGKILL): it used too much "
+                         "memory, or killed itself")
             elif reply["signal"] == signal.SIGXCPU:
                 first = "your code used too much CPU time, so the grader stopped it"
             else:

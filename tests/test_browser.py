@@ -237,7 +237,7 @@ def test_student_solves_level_1(page, lab, student_dir, shots, stopwatch):
     # nbgrader's locks reach the editor: given code is read-only, the class cell with Begin/End is not.
     cells = nb.read().cells
     class_i = nb.index_of_grade_id(exercise.answer_cell)
-    selfcheck_i = nb.index_of_code("self_check(")
+    selfcheck_i = nb.index_of_code("\nself_check(")
     original_class = cells[class_i].source
     assert not nb.is_read_only(class_i), "the class cell, where the answer goes, is read-only"
     locked = [i for i, c in enumerate(cells) if c.cell_type == "code" and c.metadata.get("editable") is False]
@@ -300,9 +300,10 @@ def test_student_solves_level_1(page, lab, student_dir, shots, stopwatch):
 
     with stopwatch("validate (wrong)"):
         kind, dialog = nb.validate()
+    text = dialog.inner_text()
     page.screenshot(path=shots / "09-validate-wrong.png")
-    # Not asserted (yet): the release's test cells hold no visible test, so Validate cannot see this mistake.
-    print(f"\nValidate on the wrong answer: {kind}: {squeeze(dialog.inner_text())[:200]}")
+    # The test cells' visible part runs the practice cases under Validate: a wrong answer must not "succeed".
+    assert kind == "error" and "fails some practice cases" in text, text
     nb.close_dialog(dialog)
 
 

@@ -147,10 +147,12 @@ class OutputResult:
     worst_index: tuple = None
     n_wrong: int = None
     n_total: int = None
+    error_map: list = None  # where the values are wrong, for the instructor's heat map (set by the grader)
 
     def to_dict(self):
         """JSON-ready (a non-finite max_abs_error becomes None)."""
         error = self.max_abs_error
+        extra = {"error_map": self.error_map} if self.error_map is not None else {}
         return {
             "name": self.name,
             "passed": self.passed,
@@ -159,6 +161,7 @@ class OutputResult:
             "worst_index": list(self.worst_index) if self.worst_index is not None else None,
             "n_wrong": self.n_wrong,
             "n_total": self.n_total,
+            **extra,
         }
 
 

@@ -1,0 +1,15 @@
+"""An honest answer that prints a lot while it works: it earns its points (a control).
+
+method: MaxPool.backward
+where: answer
+score: 5..5
+"""
+for _ in range(2000):
+    print("debugging", dout.shape)
+dout = dout.transpose(0, 2, 3, 1)
+pool_size = self.pool_h * self.pool_w
+dmax = np.zeros((dout.size, pool_size))
+dmax[np.arange(self.arg_max.size), self.arg_max.flatten()] = dout.flatten()
+dmax = dmax.reshape(dout.shape + (pool_size,))
+dcol = dmax.reshape(dmax.shape[0] * dmax.shape[1] * dmax.shape[2], -1)
+return col2im(dcol, self.x.shape, self.pool_h, self.pool_w, self.stride, self.pad)
