@@ -7,8 +7,8 @@ For each submission (one student's assignment) and each exercise of it:
    trusted class, draw the cases' inputs from the course seeds of that student;
 2. in a sandbox (``graders.sandbox``), a contained child of a warm zygote defines the class and
    runs every case; only arrays come back;
-3. here again: ``graders.check.grade_case`` compares them with the reference and names known
-   mistakes; ``MethodReport`` scores the method.
+3. here again: ``graders.check.grade_cases`` compares them with the reference, names known
+   mistakes and scores the method.
 
 One method's crash, endless loop or exit costs only that method. Finished grades go into a cache
 (``graders.grade_cache``) at once: a rerun skips them unless ``--force``.
@@ -20,7 +20,6 @@ import multiprocessing
 import multiprocessing.util
 import signal
 import sys
-import threading
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
@@ -28,17 +27,14 @@ from dataclasses import asdict
 from pathlib import Path
 
 from graders.cases import random_cases
-from graders.check import MethodReport, grade_case, report_error
+from graders.check import grade_cases, report_error
 from graders.exercises import EXERCISES, ASSIGNMENT
 from graders.grade_cache import CACHE_NAME, GradeCache, grader_fingerprint, submission_key
 from graders.notebook import AnswerError, NotebookError, class_template, exercises_in, find_answer, \
     read_notebook, splice_answer
-from graders.sandbox import Limits, Sandbox, SandboxCase, SandboxError
+from graders.sandbox import Limits, Sandbox, SandboxCase, SandboxError, printable
 from graders.seeds import course_seeds, load_course_secret
 from graders.submissions import SubmissionError, find_submissions
-
-_REPO = Path(__file__).resolve().parent.parent
-
 
 def exercises_of(assignment):
     """The exercises of an assignment, in the order of EXERCISES."""
@@ -160,17 +156,9 @@ class Grader:
         run = sandbox.run(source, exercise.class_name,
                           [SandboxCase(exercise.name, case.params, case.inputs) for case in cases],
                           filename=notebook.name, region=region)
-        results, found = [], []
-        for case, outcome in zip(cases, run.cases):
-            if outcome.error is not None:
-                result = grade_case(exercise, case, error=outcome.error, prefer=found)
-            else:
-                outputs = {k: v for k, v in outcome.outputs.items() if k in exercise.outputs}
-                result = grade_case(exercise, case, outputs=outputs, prefer=found)
-            found += [m.name for m in result.diagnosis if m.name not in found]
-            results.append(result)
-        report = MethodReport.from_cases(exercise.name, results)
-        entry = report.to_dict()
+        produced = [outcome.error if outcome.error is not None else
+                    {k: v for k, v in outcome.outputs.items() if k in exercise.outputs} for outcome in run.cases]
+        entry = grade_cases(exercise.name, cases, produced).to_dict()
         if notes:
             entry["feedback"] = "\n".join(f"Note: {note}" for note in notes) + "\n" + entry["feedback"]
         entry.update(notebook=notebook.name, notes=notes, run=run.summary())
@@ -358,7 +346,7 @@ def grade_command(args):
     except SubmissionError as exc:
         return fail(str(exc))
     for warning in warnings:
-        print(f"warning: {warning}", file=sys.stderr)
+        print(f"warning: {printable(warning)}", file=sys.stderr)
     try:
         gradebook_url = resolve_gradebook(args.gradebook, course_dir)
         grader = Grader(course_dir, Limits(timeout=args.timeout, memory_mib=args.memory))
@@ -377,12 +365,10 @@ def grade_command(args):
     if sys.stderr.isatty():
         from tqdm import tqdm
         bar = tqdm(total=len(submissions), unit="submission", file=sys.stderr, dynamic_ncols=True)
-    bar_lock = threading.Lock()
 
     def progress(result):
         if bar is not None:
-            with bar_lock:
-                bar.update(1)
+            bar.update(1)
 
     started = time.perf_counter()
     interrupted = False
@@ -392,8 +378,6 @@ def grade_command(args):
                                            hide=_hidden_paths(args, course_dir), progress=progress,
                                            started=preload if gradebook_url is not None else None)
     except KeyboardInterrupt:
-        print("\ninterrupted: the grades finished so far are kept; run the same command again to go on",
-              file=sys.stderr)
         interrupted = True
     except SandboxError as exc:
         return fail(f"the sandbox could not start: {exc}")
@@ -402,6 +386,8 @@ def grade_command(args):
             bar.close()
         cache.close()
     if interrupted:
+        print("\ninterrupted: the grades finished so far are kept; run the same command again to go on",
+              file=sys.stderr)
         return 130
     seconds = time.perf_counter() - started
     done = [r for r in results if r is not None]
@@ -422,7 +408,7 @@ def grade_command(args):
     status = 1 if stats["internal_errors"] else 0
     if gradebook_url is not None:
         try:
-            written = write_gradebook(gradebook_url, done)
+            written = write_gradebook(gradebook_url, [r for r in done if exercises_of(r["assignment"])])
             outputs.append(f"{written} grades to the gradebook")
         except GradebookError as exc:
             print(f"backprop-lab grade: gradebook not updated: {exc}", file=sys.stderr)

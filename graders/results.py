@@ -17,6 +17,7 @@ import tempfile
 from pathlib import Path
 
 from graders.exercises import EXERCISES
+from graders.sandbox import printable
 
 
 def _write_atomically(path, text):
@@ -24,6 +25,9 @@ def _write_atomically(path, text):
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
+        umask = os.umask(0)
+        os.umask(umask)
+        os.fchmod(fd, 0o666 & ~umask)  # as open() would have made it, not mkstemp's 0600
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
             f.write(text)
         os.replace(temporary, path)
@@ -86,7 +90,7 @@ def feedback_report(result):
             lines.append("  Your code printed (first lines):")
             lines += ["    " + line for line in output.splitlines()[:10]]
         lines.append("")
-    return "\n".join(lines).rstrip("\n") + "\n"
+    return printable("\n".join(lines).rstrip("\n"), limit=None) + "\n"
 
 
 _UNSAFE = re.compile(r"[^\w.@+-]")

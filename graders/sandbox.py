@@ -17,6 +17,7 @@ says which of those layers this machine supports.
 """
 import json
 import os
+import re
 import select
 import shutil
 import signal
@@ -144,6 +145,16 @@ class _Reader:
         return header, [self.read(k, deadline) for k in header.get("blobs", [])]
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(text, limit=3000):
+    """Student-made text (messages, printed output) made safe for a terminal or a CSV: no control
+    characters (escape sequences, carriage returns) except newlines and tabs; at most ``limit``."""
+    text = str(text) if limit is None else str(text)[:limit]
+    return _CONTROL.sub("\ufffd", text)
+
+
 def _signal_name(number):
     try:
         return signal.Signals(number).name
@@ -171,6 +182,7 @@ class Sandbox:
         self.workroot = tempfile.mkdtemp(prefix="backprop-lab-sandbox-")
         os.chmod(self.workroot, 0o711)
         self.isolation = {}
+        self._probing = False
         self._proc = None
         self._reader = None
         self._start()
@@ -210,6 +222,15 @@ class Sandbox:
             raise SandboxError(f"the sandbox worker did not start: {self._log_tail()}") from None
         self.isolation = {"landlock_abi": header["landlock"], "uid": header["uid"],
                           "private_mounts": header["mounts"]}
+        # A first child proves that containment works here before any student's code depends on it.
+        self._probing = True
+        try:
+            probe = self.run("class Probe:\n    pass\n", "Probe", [])
+        finally:
+            self._probing = False
+        if probe.status != "finished":
+            self._kill()
+            raise SandboxError(f"the sandbox's first run failed ({probe.status}): {self._log_tail()}")
 
     def _log_tail(self):
         try:
@@ -291,6 +312,8 @@ class Sandbox:
         except (OSError, EOFError, TimeoutError, ValueError) as exc:
             log = self._log_tail()
             self._kill()
+            if self._probing:
+                raise SandboxError(f"the sandbox worker died on its first run: {log}") from None
             self._start()
             return RunResult([CaseOutcome(error="the grading worker failed while running your "
                                                 "code; it was restarted")] * len(cases),
@@ -308,7 +331,7 @@ class Sandbox:
             if "sandbox_error" in frame:
                 raise SandboxError(f"the sandbox could not contain a run: {frame['sandbox_error']}")
             if "setup_error" in frame and setup_error is None:
-                setup_error = str(frame["setup_error"])[:3000]
+                setup_error = printable(frame["setup_error"])
             index = frame.get("case")
             if type(index) is int and 0 <= index < n_cases and index not in outcomes:
                 outcomes[index] = self._case_outcome(frame, blobs)
@@ -349,21 +372,21 @@ class Sandbox:
             else:
                 cases.append(CaseOutcome(error=first if missing == 0 else later))
                 missing += 1
-        return RunResult(cases, status, seconds=reply["seconds"], output=reply["output"],
+        return RunResult(cases, status, seconds=reply["seconds"], output=printable(reply["output"], 1 << 16),
                          output_bytes=reply["output_bytes"], max_rss_kib=reply["max_rss_kib"])
 
     @staticmethod
     def _case_outcome(frame, blobs):
         if "error" in frame:
-            return CaseOutcome(error=str(frame["error"])[:3000] or "your code raised an error")
+            return CaseOutcome(error=printable(frame["error"]) or "your code raised an error")
         outputs = frame.get("outputs")
         if not isinstance(outputs, dict):
             return CaseOutcome(error="the results of this case could not be read")
         for name, desc in outputs.items():
             if isinstance(desc, dict) and desc.get("type") == "too_big":
-                return CaseOutcome(error=f"{str(name)[:100]} is an array of shape {desc.get('shape')} "
+                return CaseOutcome(error=f"{printable(name, 100)} is an array of shape {desc.get('shape')} "
                                          f"({desc.get('nbytes')} bytes), far larger than expected")
         try:
-            return CaseOutcome(outputs={str(k)[:100]: decode_value(v, blobs) for k, v in outputs.items()})
+            return CaseOutcome(outputs={printable(k, 100): decode_value(v, blobs) for k, v in outputs.items()})
         except ValueError as exc:
             return CaseOutcome(error=f"the results of this case could not be read: {exc}")

@@ -271,7 +271,8 @@ def decode_value(desc, blobs):
         name = str(desc.get("class"))[:100]
         if not name.isidentifier():
             name = "object"
-        stand_in = type(name, (ForeignObject,), {"_repr": str(desc.get("repr"))[:200]})
+        text = "".join(c if c.isprintable() else "\ufffd" for c in str(desc.get("repr"))[:200])
+        stand_in = type(name, (ForeignObject,), {"_repr": text})
         return stand_in()
     raise ValueError(f"unknown output type {kind!r}")
 
@@ -701,7 +702,7 @@ def run_job(cfg, job, blobs, run_case, serial, pending):
         _reap(pending.pop())
     limits = cfg["limits"]
     arrays = [raw_array(desc, blob) for desc, blob in zip(job["arrays"], blobs)]
-    workdir = os.path.join(cfg["workroot"], f"run{serial}")
+    workdir = os.path.join(cfg["workroot"], f"run-{os.getpid()}-{serial}")  # a restarted zygote starts over
     os.mkdir(workdir, 0o700)
     if cfg["uid"] is not None and not cfg["mounts"]:
         os.chown(workdir, cfg["uid"], cfg["uid"])

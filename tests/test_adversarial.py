@@ -7,7 +7,6 @@ submissions, decoys planted around them and the repository's solutions/ and util
 course secret appears in none of the outputs.
 """
 import ast
-import os
 import re
 import textwrap
 from pathlib import Path

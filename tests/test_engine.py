@@ -11,7 +11,6 @@ import io
 import json
 import zipfile
 from itertools import zip_longest
-from pathlib import Path
 
 import nbformat
 import pytest
@@ -308,3 +307,34 @@ def test_the_grader_that_cannot_run_exits_nonzero(course, tmp_path, args, words)
     proc = run_grade(course, *[a.format(tmp=tmp_path) for a in args], "--json", tmp_path / "g.json")
     assert proc.returncode == 2 and words in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+# ---------------------------------------------------------------- the grader's own failures
+
+def test_a_grader_failure_costs_one_submission_and_is_not_cached(course, tmp_path):
+    from graders.engine import Grader, grade_submissions
+    from graders.grade_cache import GradeCache
+    from graders.sandbox import Limits
+    from graders.submissions import find_submissions
+
+    class Failing(Grader):
+        def grade(self, submission, sandbox, files=None):
+            if submission.student == "bob":
+                raise RuntimeError("a bug of ours")
+            return super().grade(submission, sandbox, files)
+
+    for student in ("alice", "bob"):
+        write_submission(tmp_path / "submitted", student, {POOL: answered(course, POOL, reference_body(POOL))})
+    submissions, _ = find_submissions([tmp_path / "submitted"], course)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("BACKPROP_LAB_SECRET", SECRET)
+        cache = GradeCache(tmp_path / "cache.sqlite")
+        results, stats = grade_submissions(submissions, Failing(course, Limits()), workers=2, cache=cache)
+        alice, bob = results
+        assert alice["status"] == "graded" and alice["score"] == 5.0
+        assert bob["status"] == "error" and bob["internal_error"] and "a bug of ours" in bob["error"]
+        assert "not the student's fault" in bob["error"]
+        assert stats["internal_errors"] == 1
+        _, again = grade_submissions(submissions, Failing(course, Limits()), workers=1, cache=cache)
+        assert again["cached"] == 1  # alice only
+        cache.close()

@@ -9,8 +9,6 @@ import hashlib
 import os
 import signal
 import socket
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
@@ -325,3 +323,28 @@ def test_split_frames_stops_at_the_first_bad_frame():
     frames = split_frames(good + good[:-2])
     assert frames == [({"case": 0, "blobs": [3]}, [b"abc"])]
     assert split_frames(b"\xff\xff\xff\xff" + good) == []
+
+
+def test_a_zygote_that_dies_is_replaced(tmp_path):
+    import threading
+    with Sandbox(Limits(timeout=TIMEOUT)) as sandbox:
+        first = sandbox._proc.pid
+        killer = threading.Timer(0.5, lambda: os.kill(first, signal.SIGKILL))
+        killer.start()
+        try:
+            result = run(sandbox, "while True:\n    pass", CASES[:1])
+        finally:
+            killer.cancel()
+        assert result.status == "worker_lost" and "restarted" in result.cases[0].error
+        assert sandbox._proc.pid != first
+        assert run(sandbox, reference_body(POOL)).status == "finished"
+
+
+def test_escape_sequences_do_not_reach_the_reports(box):
+    result = run(box, r"""
+        print("\x1b[2J\x1b]0;pwned\x07cleared\rover")
+        raise ValueError("\x1b[31mred\x1b[0m")
+    """, CASES[:1])
+    for text in (result.output, result.cases[0].error):
+        assert "\x1b" not in text and "\r" not in text and "\x07" not in text
+    assert "cleared" in result.output and "red" in result.cases[0].error
