@@ -1,9 +1,10 @@
 """Answers as students write them, right and wrong, for tests, the demo and the nbgrader checks.
 
-``conv/*.py`` answer Convolution.backward, ``maxpool/*.py`` MaxPool.backward. Each file is the whole
-class as a student leaves it: the given __init__ and forward, and a backward whose
-Begin/End region holds the answer. Its docstring's first line says what the grader must
-conclude:
+``conv/*.py`` answer Convolution.backward, ``maxpool/*.py`` MaxPool.backward. Each file holds only
+what a student writes: ``def backward(self, dout):`` with the answer between the Begin and End
+lines. ``Answer.source`` splices it into the class as released (``graders.notebook.class_template``,
+made from ``solutions``), so the given __init__ and forward exist once, in ``solutions/layers.py``.
+The file's docstring's first line says what the grader must conclude:
 
     expected: correct
     expected: wrong <mistake name>      (a name from graders.mistakes: the diagnosis must find it)
@@ -13,6 +14,8 @@ The wrong ones are written differently from the catalogue's own implementations 
 einsum, fancy indexing ...), so that they test the diagnosis, not its copy.
 """
 import ast
+import linecache
+import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,13 +34,13 @@ class Answer:
     """One sample answer.
 
     - name: "conv/einsum"
-    - source: the file's text (the class definition, with its imports)
+    - text: the file's text (a docstring and ``def backward`` with the Begin/End region)
     - expected: "correct" or "wrong"
     - mistake: the catalogued mistake's name, "unknown", or None when correct
     - path: the file
     """
     name: str
-    source: str
+    text: str
     expected: str
     mistake: str = None
     path: Path = None
@@ -52,21 +55,32 @@ class Answer:
 
     @property
     def body(self):
-        """The lines strictly between the Begin and End markers, indented as in the file."""
-        lines = self.source.splitlines(keepends=True)
+        """The lines strictly between the Begin and End markers, indented as in a class's method."""
+        lines = self.text.splitlines(keepends=True)
         starts = [i for i, line in enumerate(lines) if line.strip() == BEGIN]
         ends = [i for i, line in enumerate(lines) if line.strip() == END]
         if len(starts) != 1 or len(ends) != 1 or ends[0] < starts[0]:
             raise ValueError(f"{self.path}: expected one {BEGIN} line followed by one {END} line")
-        return "".join(lines[starts[0] + 1:ends[0]])
+        body = textwrap.dedent("".join(lines[starts[0] + 1:ends[0]]))
+        return textwrap.indent(body, " " * 8, lambda line: line.strip() != "")
+
+    @property
+    def source(self):
+        """The whole class as the student leaves it in the notebook: the released class, answer spliced in."""
+        from graders.notebook import class_template  # graders.notebook imports solutions: only when needed
+        template = class_template(self.method)
+        return template.replace(BEGIN + "\n", BEGIN + "\n" + self.body, 1)
 
     def load_class(self):
         """Execute the source as a notebook would and return the class (Convolution or MaxPool).
 
-        Compiled under the file's own name, so tracebacks show the file's lines.
+        The source is registered with linecache, so tracebacks show the answer's lines.
         """
+        filename = f"<sample answer {self.name}>"
+        source = self.source
+        linecache.cache[filename] = (len(source), None, source.splitlines(keepends=True), filename)
         namespace = {"np": np, "im2col": im2col, "col2im": col2im, "__name__": f"sample_answer_{self.name}"}
-        exec(compile(self.source, str(self.path or self.name), "exec"), namespace)
+        exec(compile(source, filename, "exec"), namespace)
         return namespace[self.class_name]
 
 
@@ -89,7 +103,7 @@ def load_answers(method):
     folder = FOLDERS[method]
     answers = []
     for path in sorted((HERE / folder).glob("*.py")):
-        source = path.read_text(encoding="utf-8")
-        expected, mistake = _parse_expected(path, source)
-        answers.append(Answer(f"{folder}/{path.stem}", source, expected, mistake, path))
+        text = path.read_text(encoding="utf-8")
+        expected, mistake = _parse_expected(path, text)
+        answers.append(Answer(f"{folder}/{path.stem}", text, expected, mistake, path))
     return answers

@@ -2,52 +2,18 @@
 
 np.add.at into the padded image, cropped at the top-left corner.
 """
-import numpy as np
-
-from utils import col2im, im2col
 
 
-class MaxPool:
-    """Max pooling over pool_h x pool_w windows of (N, C, H, W) images, channel by channel."""
-
-    def __init__(self, pool_h, pool_w, stride=1, pad=0):
-        self.pool_h = pool_h
-        self.pool_w = pool_w
-        self.stride = stride
-        self.pad = pad
-
-        # Kept by forward for the backward pass.
-        self.x = None
-        self.arg_max = None
-
-    def forward(self, x):
-        """x: (N, C, H, W) -> out: (N, C, out_h, out_w)."""
-        N, C, H, W = x.shape
-        out_h = (H + 2 * self.pad - self.pool_h) // self.stride + 1
-        out_w = (W + 2 * self.pad - self.pool_w) // self.stride + 1
-
-        col = im2col(x, self.pool_h, self.pool_w, self.stride, self.pad)
-        col = col.reshape(-1, self.pool_h * self.pool_w)  # one window a row, rows (n, oh, ow, c)
-
-        arg_max = np.argmax(col, axis=1)  # the first maximum in row-major window order
-        out = np.max(col, axis=1)
-        out = out.reshape(N, out_h, out_w, C).transpose(0, 3, 1, 2)
-
-        self.x = x
-        self.arg_max = arg_max
-        return out
-
-    def backward(self, dout):
-        """dout: (N, C, out_h, out_w) -> dx: (N, C, H, W)."""
-        ########## Begin ##########
-        N, C, out_h, out_w = dout.shape
-        _, _, H, W = self.x.shape
-        s, p = self.stride, self.pad
-        a, b = np.divmod(self.arg_max.reshape(N, out_h, out_w, C), self.pool_w)
-        rows = np.arange(out_h).reshape(1, out_h, 1, 1) * s + a
-        cols = np.arange(out_w).reshape(1, 1, out_w, 1) * s + b
-        dx_pad = np.zeros((N, C, H + 2 * p, W + 2 * p))
-        np.add.at(dx_pad, (np.arange(N).reshape(N, 1, 1, 1), np.arange(C).reshape(1, 1, 1, C), rows, cols),
-                  dout.transpose(0, 2, 3, 1))
-        return dx_pad[:, :, :H, :W]
-        ########## End ##########
+def backward(self, dout):
+    ########## Begin ##########
+    N, C, out_h, out_w = dout.shape
+    _, _, H, W = self.x.shape
+    s, p = self.stride, self.pad
+    a, b = np.divmod(self.arg_max.reshape(N, out_h, out_w, C), self.pool_w)
+    rows = np.arange(out_h).reshape(1, out_h, 1, 1) * s + a
+    cols = np.arange(out_w).reshape(1, 1, out_w, 1) * s + b
+    dx_pad = np.zeros((N, C, H + 2 * p, W + 2 * p))
+    np.add.at(dx_pad, (np.arange(N).reshape(N, 1, 1, 1), np.arange(C).reshape(1, 1, 1, C), rows, cols),
+              dout.transpose(0, 2, 3, 1))
+    return dx_pad[:, :, :H, :W]
+    ########## End ##########
