@@ -326,8 +326,12 @@ def _test_section(test: dict) -> str:
         for mistake in hints:
             parts.append(f'<div class="hint"><b>Probable mistake: {_e(mistake["title"])}</b><br>'
                          f'{_e(mistake.get("hint", ""))}</div>')
-        figures = [_case_figures(case, name) for case in cases if not case.get("passed")]
-        figures = [f for f in figures if f]
+        # The maps of the first two failing cases that have them: the pattern shows by then, and each
+        # figure costs a matplotlib render (a class of hundreds would otherwise wait minutes for its reports).
+        figures = []
+        for case in cases:
+            if len(figures) < FIGURE_CASES and not case.get("passed"):
+                figures += [f for f in [_case_figures(case, name)] if f]
         if figures:
             parts.append("<h3>Where your result differs from the expected one</h3>")
             parts.append('<p class="small">Each map shows, at every position, the largest difference between your '
@@ -378,6 +382,9 @@ def _distinct_mistakes(cases: list[dict]) -> list[dict]:
                 seen.add(mistake["title"])
                 found.append(mistake)
     return found
+
+
+FIGURE_CASES = 2  # failing cases per method whose error maps a feedback page draws
 
 
 def _case_figures(case: dict, method: str) -> str:
