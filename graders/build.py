@@ -227,6 +227,30 @@ def render_assignment(templates_dir, source_dir, assignment):
 
 # ---------------------------------------------------------------- the course
 
+COURSE_INPUTS = ("nbgrader_config.py", "templates")  # what a course is before it is built
+
+
+def copy_course_inputs(course_dir, destination):
+    """Copy a course as a fresh clone has it (its config and templates, nothing built) into destination.
+
+    Builds, demos and tests then write only there: the real course's release, gradebook and secret are
+    never touched. Returns destination.
+    """
+    course_dir, destination = Path(course_dir), Path(destination)
+    for needed in COURSE_INPUTS:
+        if not (course_dir / needed).exists():
+            raise FileNotFoundError(f"{course_dir} has no {needed}: pass the course folder with --course")
+    destination.mkdir(parents=True, exist_ok=True)
+    # Modification times are kept: copied again over an earlier build, the inputs do not look newer than
+    # it, so that build is reused (the demo's second run).
+    shutil.copy2(course_dir / "nbgrader_config.py", destination / "nbgrader_config.py")
+    if (destination / "templates").exists():
+        shutil.rmtree(destination / "templates")
+    shutil.copytree(course_dir / "templates", destination / "templates",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    return destination
+
+
 def copy_utils(source_dir):
     """Put the student helpers beside the notebooks, so that nbgrader's release (and the exchange, which
     hands out only the release folder) carries them: `from utils import im2col` then works in any kernel

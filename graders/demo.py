@@ -262,16 +262,8 @@ def agreement(student: DemoStudent, result: dict | None) -> list[str]:
 def prepare_course(course_dir: Path, work_dir: Path) -> Path:
     """A working copy of the course (nbgrader_config.py, templates/) in work_dir, modification times kept so
     that an up-to-date build there is reused."""
-    course_dir = Path(course_dir).resolve()
-    for needed in ("nbgrader_config.py", "templates"):
-        if not (course_dir / needed).exists():
-            raise FileNotFoundError(f"{course_dir} has no {needed}: pass the course folder with --course")
-    work_dir.mkdir(parents=True, exist_ok=True)
-    shutil.copy2(course_dir / "nbgrader_config.py", work_dir / "nbgrader_config.py")
-    if (work_dir / "templates").exists():
-        shutil.rmtree(work_dir / "templates")
-    shutil.copytree(course_dir / "templates", work_dir / "templates")
-    return work_dir
+    from graders.build import copy_course_inputs
+    return copy_course_inputs(Path(course_dir).resolve(), work_dir)
 
 
 def _score_table(students: list[DemoStudent], results: dict) -> tuple[str, int]:

@@ -17,7 +17,6 @@ cannot change what the grader's forward pass stores.
 """
 import ast
 import importlib.util
-import inspect
 import json
 import re
 import textwrap

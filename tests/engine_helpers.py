@@ -18,6 +18,7 @@ from pathlib import Path
 import nbformat
 
 import solutions.layers
+from graders.build import copy_course_inputs
 from graders.exercises import ASSIGNMENT, EXERCISES
 
 REPO = Path(__file__).resolve().parent.parent
@@ -33,9 +34,7 @@ def built_course(tmp_path_factory, name="course"):
     if not marker.exists():
         if base.exists():
             shutil.rmtree(base)
-        base.mkdir()
-        shutil.copy(REPO / "assignments" / "nbgrader_config.py", base)
-        shutil.copytree(REPO / "assignments" / "templates", base / "templates")
+        copy_course_inputs(REPO / "assignments", base)
         env = dict(os.environ, BACKPROP_LAB_SECRET=SECRET)
         subprocess.run([sys.executable, "-m", "graders.cli", "--course", str(base), "build"], env=env,
                        check=True, capture_output=True, cwd=REPO)

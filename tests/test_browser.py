@@ -26,6 +26,7 @@ from jupyter_client import BlockingKernelClient  # noqa: E402
 from playwright.sync_api import expect, sync_playwright  # noqa: E402
 
 from browser.lab import JupyterLab  # noqa: E402
+from graders.build import copy_course_inputs  # noqa: E402
 from browser.processes import assert_all_gone, descendants  # noqa: E402
 from browser.student import EDUCODER_BEGIN, EDUCODER_END, StudentNotebook  # noqa: E402
 
@@ -82,13 +83,7 @@ def shots():
 @pytest.fixture(scope="module")
 def course(tmp_path_factory):
     """A copy of the course's inputs (config and templates), so that building it writes only into tmp."""
-    source = REPO / "assignments"
-    copy = tmp_path_factory.mktemp("course") / "assignments"
-    build_outputs = {"source", "release", "autograded", "submitted", "feedback", "gradebook.db", ".course_secret"}
-    shutil.copytree(source, copy, ignore=lambda d, names: [n for n in names if
-                                                           (Path(d) == source and n in build_outputs)
-                                                           or n == "__pycache__"])
-    return copy
+    return copy_course_inputs(REPO / "assignments", tmp_path_factory.mktemp("course") / "assignments")
 
 
 @pytest.fixture(scope="module")

@@ -19,6 +19,7 @@ from nbclient import NotebookClient
 
 import solutions.layers
 from graders import build, figures, notebook_tests
+from graders.build import copy_course_inputs
 from graders.exercises import ASSIGNMENT, EXERCISES
 import oracles
 
@@ -32,10 +33,7 @@ CELL_PREFIX = {"conv_backward": "conv", "maxpool_backward": "maxpool"}  # the te
 
 def copy_course(destination):
     """The course as a fresh clone has it: config and templates, nothing built."""
-    destination.mkdir(parents=True, exist_ok=True)
-    shutil.copy(COURSE / "nbgrader_config.py", destination)
-    shutil.copytree(COURSE / "templates", destination / "templates")
-    return destination
+    return copy_course_inputs(COURSE, destination)
 
 
 @pytest.fixture(scope="module")

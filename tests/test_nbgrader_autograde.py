@@ -144,8 +144,7 @@ EXPECTED = {
 def graded(tmp_path_factory):
     """The course after build, submissions, autograde, generate_feedback and export."""
     course = tmp_path_factory.mktemp("course")
-    shutil.copy(REPO / "assignments" / "nbgrader_config.py", course)
-    shutil.copytree(REPO / "assignments" / "templates", course / "templates")
+    build.copy_course_inputs(REPO / "assignments", course)
     build.build_course(course)
     release = course / "release" / ASSIGNMENT
     for student, notebooks in STUDENTS.items():

@@ -2,6 +2,9 @@
 
 dcol from W.reshape(C*FH*FW, FN).T instead of col_W.T.
 """
+import numpy as np  # noqa: F401  (the notebook's imports cell gives an answer these names)
+
+from utils import col2im, im2col  # noqa: F401
 
 
 def backward(self, dout):

@@ -2,6 +2,9 @@
 
 dout reshaped to (rows, FN) straight from (N, FN, out_h, out_w).
 """
+import numpy as np  # noqa: F401  (the notebook's imports cell gives an answer these names)
+
+from utils import col2im, im2col  # noqa: F401
 
 
 def backward(self, dout):

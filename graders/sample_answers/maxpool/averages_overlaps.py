@@ -2,6 +2,9 @@
 
 Averages overlapping windows instead of summing: NaN (0/0) where no window reaches.
 """
+import numpy as np  # noqa: F401  (the notebook's imports cell gives an answer these names)
+
+from utils import col2im, im2col  # noqa: F401
 
 
 def backward(self, dout):

@@ -2,6 +2,9 @@
 
 dout.ravel() straight from (N, C, out_h, out_w) into arg_max's rows.
 """
+import numpy as np  # noqa: F401  (the notebook's imports cell gives an answer these names)
+
+from utils import col2im, im2col  # noqa: F401
 
 
 def backward(self, dout):
