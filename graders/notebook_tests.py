@@ -214,8 +214,12 @@ class _Judge:
 
     def __enter__(self):
         self.log = tempfile.TemporaryFile()
-        self.proc = subprocess.Popen(self.args, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     stderr=self.log, cwd=tempfile.gettempdir())
+        try:
+            self.proc = subprocess.Popen(self.args, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                         stderr=self.log, cwd=tempfile.gettempdir())
+        except BaseException:
+            self.log.close()  # __exit__ does not run when __enter__ fails
+            raise
         return self
 
     def __exit__(self, *exc):
@@ -266,7 +270,7 @@ class _Judge:
 def judge(method, student, assignment, course_dir, stdin, stdout):
     """The fresh process: send the cases, read the student's outputs, compare, write the JSON report."""
     from graders.cases import random_cases
-    from graders.check import MethodReport, grade_case
+    from graders.check import grade_cases
     from graders.exercises import get_exercise
     from graders.seeds import course_seeds, load_course_secret
 
@@ -289,13 +293,11 @@ def judge(method, student, assignment, course_dir, stdin, stdout):
     for header, frame_blobs in split_frames(_read_capped(stdin, MAX_OUTPUT_BYTES)):
         if isinstance(header, dict) and type(header.get("case")) is int:
             frames.setdefault(header["case"], (header, frame_blobs))
-    results, found = [], []
-    for index, case in enumerate(cases):
+    produced = []
+    for index in range(len(cases)):
         outputs, error = _case_outcome(*frames.get(index, ({}, [])), exercise.outputs)
-        result = grade_case(exercise, case, outputs=outputs, error=error, prefer=found)
-        found += [mistake.name for mistake in result.diagnosis if mistake.name not in found]
-        results.append(result)
-    report = MethodReport.from_cases(exercise.name, results)
+        produced.append(error if error is not None else outputs)
+    report = grade_cases(exercise.name, cases, produced)  # as `backprop-lab grade` does
     stdout.write(json.dumps(report.to_dict()).encode("utf-8"))
     stdout.flush()
 

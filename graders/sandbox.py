@@ -185,7 +185,11 @@ class Sandbox:
         self._probing = False
         self._proc = None
         self._reader = None
-        self._start()
+        try:
+            self._start()
+        except BaseException:
+            self.close()  # no zygote and no working folder left behind by a sandbox that never started
+            raise
 
     # -- life cycle -----------------------------------------------------------------------
     def _config(self):
@@ -210,10 +214,14 @@ class Sandbox:
         env = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "OPENBLAS_NUM_THREADS": "1",
                "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
         self._log = open(os.path.join(self.workroot, "zygote.log"), "ab")
-        self._proc = subprocess.Popen(
-            [self.python, "-I", "-S", "-B", "-c", _BOOT, json.dumps(self._config())],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._log, env=env,
-            cwd=self.workroot, start_new_session=True, close_fds=True)
+        try:
+            self._proc = subprocess.Popen(
+                [self.python, "-I", "-S", "-B", "-c", _BOOT, json.dumps(self._config())],
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._log, env=env,
+                cwd=self.workroot, start_new_session=True, close_fds=True)
+        except BaseException:
+            self._log.close()
+            raise
         self._reader = _Reader(self._proc.stdout.fileno())
         try:
             header, _ = self._reader.message(time.monotonic() + _STARTUP_TIMEOUT)
@@ -226,6 +234,9 @@ class Sandbox:
         self._probing = True
         try:
             probe = self.run("class Probe:\n    pass\n", "Probe", [])
+        except BaseException:
+            self._kill()  # a SandboxError from the probe's reply leaves the zygote running
+            raise
         finally:
             self._probing = False
         if probe.status != "finished":

@@ -708,34 +708,45 @@ def run_job(cfg, job, blobs, run_case, serial, pending):
         os.chown(workdir, cfg["uid"], cfg["uid"])
     out_path = workdir + ".out"
     out_fd = os.open(out_path, os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o600)
-    result_r, result_w = os.pipe()
-    start = time.monotonic()
-    zygote_pid = os.getpid()
-    # Nothing allocated so far is garbage-collected in the child: its collections would walk
-    # (and so copy-on-write) the whole inherited heap.
-    gc.freeze()
-    pid = os.fork()
-    if pid == 0:
-        os.close(result_r)
-        child_main(cfg, job, arrays, run_case, result_w, out_fd, workdir, zygote_pid)
-        os._exit(70)  # child_main never returns
-    os.close(result_w)
-    try:
-        data, timed_out, overflow, done = _wait_child(
-            pid, result_r, start + limits["timeout"], limits["result_bytes"])
+    result_r = result_w = None
+    try:  # a failed pipe, fork or wait must not leak descriptors in this long-lived zygote
+        result_r, result_w = os.pipe()
+        start = time.monotonic()
+        zygote_pid = os.getpid()
+        # Nothing allocated so far is garbage-collected in the child: its collections would walk
+        # (and so copy-on-write) the whole inherited heap.
+        gc.freeze()
+        pid = os.fork()
+        if pid == 0:
+            os.close(result_r)
+            child_main(cfg, job, arrays, run_case, result_w, out_fd, workdir, zygote_pid)
+            os._exit(70)  # child_main never returns
+        os.close(result_w)
+        result_w = None
+        try:
+            data, timed_out, overflow, done = _wait_child(
+                pid, result_r, start + limits["timeout"], limits["result_bytes"])
+        except BaseException:
+            _kill_group(pid)
+            pending.append(pid)  # reaped before the next fork
+            raise
+        seconds = time.monotonic() - start
+        if done:
+            pending.append(pid)  # killed; reaped before the next fork, off the critical path
+            code, sig, max_rss = 0, None, None
+        else:
+            code, sig, max_rss = _reap(pid)
+        size = os.fstat(out_fd).st_size
+        excerpt = os.pread(out_fd, limits["output_excerpt"], 0)
     finally:
-        os.close(result_r)
-    seconds = time.monotonic() - start
-    if done:
-        pending.append(pid)  # killed; reaped before the next fork, off the critical path
-        code, sig, max_rss = 0, None, None
-    else:
-        code, sig, max_rss = _reap(pid)
-    size = os.fstat(out_fd).st_size
-    excerpt = os.pread(out_fd, limits["output_excerpt"], 0)
-    os.close(out_fd)
-    os.unlink(out_path)
-    _remove_tree(workdir)
+        for fd in (result_r, result_w, out_fd):
+            if fd is not None:
+                os.close(fd)
+        try:
+            os.unlink(out_path)
+        except FileNotFoundError:
+            pass  # a child without Landlock may have removed it: not the grader's failure
+        _remove_tree(workdir)
     reply = {
         "exit_code": code, "signal": sig, "done": done,
         "timed_out": timed_out, "overflow": overflow, "seconds": round(seconds, 4),

@@ -238,7 +238,8 @@ def compare_outputs(student, reference, atol=ATOL):
     Inputs:
     - student: {"dx": ..., "dW": ..., "db": ...} as run_layer returned it (anything goes: None,
       lists, wrong shapes; a missing key counts as None)
-    - reference: the expected outputs, float64 arrays
+    - reference: the expected outputs in the same form, float64 arrays: dx (N, C, H, W), and for
+      the convolution dW (FN, C, FH, FW) and db (FN,)
     - atol: an output passes when every |yours - expected| <= atol (NaN and inf never pass)
 
     Returns a list of OutputResult, one per reference output.
@@ -411,11 +412,9 @@ def case_lines(case, show_error=True, seen=None, brief=False):
     seen = {} if seen is None else seen
     if case.error is not None:
         signature = _error_signature(case.error)
-        if not show_error:
-            pass
-        elif signature in seen:
+        if show_error and signature in seen:
             lines.append(_indent(f"{signature[0]} again, as in {seen[signature]}."))
-        else:
+        elif show_error:
             lines.append(_indent(case.error))
             seen[signature] = case.name
     else:

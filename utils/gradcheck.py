@@ -9,9 +9,10 @@ def numerical_gradient_array(f, x, dout, h=1e-5):
     by the chain rule, dL/dx[i] = sum_j dout[j] * df(x)[j]/dx[i].
 
     Inputs:
-    - f: function of one array, returning an array shaped like dout
-    - x: the point to differentiate at; modified in place during the call and restored
-    - dout: upstream gradient, same shape as f(x)
+    - f: function of one array shaped like x, returning an array shaped like dout
+    - x: float array of any shape, e.g. (N, C, H, W), the point to differentiate at; modified in
+      place during the call and restored
+    - dout: upstream gradient, same shape as f(x), e.g. (N, FN, out_h, out_w)
     - h: step; (f(x+h) - f(x-h)) / 2h has error O(h^2)
 
     Returns:

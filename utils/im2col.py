@@ -104,8 +104,12 @@ def col2im(col, input_shape, filter_h, filter_w, stride=1, pad=0):
     Hp, Wp = H + 2 * pad, W + 2 * pad
     # cols[n, oh, ow, c, y, x] belongs at pixel (c, oh*stride + y, ow*stride + x) of padded image n.
     cols = col.reshape(N, out_h, out_w, C, filter_h, filter_w)
-    # The book adds cols[..., y, x] back for each (y, x) in turn. The same sums, done faster:
-    # - in two steps, first along the window rows (x), then down the window columns (y);
+    # The book adds cols[..., y, x] back for each of the filter_h*filter_w offsets (y, x) in turn.
+    # The same sums, done faster:
+    # - in two steps. An entry's image column ow*stride + x depends only on (ow, x), and its image
+    #   row oh*stride + y only on (oh, y), so the sum splits: first add up across each window row
+    #   (over x, into `rows`), then down the window columns (over y, into `img`). That is
+    #   filter_w + filter_h NumPy additions (per batch) instead of filter_h*filter_w;
     # - into a channels-last image (N, Hp, Wp, C), so that every step reads col in nearly its
     #   own memory order (C next to y, x);
     # - a batch of images at a time, about _BATCH_BYTES of col, so it is still in the cache
