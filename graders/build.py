@@ -38,11 +38,9 @@ import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 import solutions.layers
-from graders.exercises import EXERCISES
+from graders.exercises import EXERCISES, educoder_region
 from graders.figures import render_figure
 
-EDUCODER_BEGIN = "########## Begin ##########"
-EDUCODER_END = "########## End ##########"
 SOLUTION_BEGIN = "### BEGIN SOLUTION"
 SOLUTION_END = "### END SOLUTION"
 HIDDEN_BEGIN = "### BEGIN HIDDEN TESTS"
@@ -84,12 +82,8 @@ def class_cell_source(class_name):
     if not inspect.isclass(cls):
         raise KeyError(f"solutions/layers.py has no class {class_name!r}")
     lines = inspect.getsource(cls).rstrip("\n").split("\n")
-    begins = [i for i, line in enumerate(lines) if line.strip() == EDUCODER_BEGIN]
-    ends = [i for i, line in enumerate(lines) if line.strip() == EDUCODER_END]
-    if len(begins) != 1 or len(ends) != 1 or not begins[0] < ends[0]:
-        raise ValueError(f"solutions.layers.{class_name} must hold exactly one {EDUCODER_BEGIN!r} line "
-                         f"followed by one {EDUCODER_END!r} line; found {len(begins)} and {len(ends)}")
-    for i, marker in ((begins[0], SOLUTION_BEGIN), (ends[0], SOLUTION_END)):
+    begin, end = educoder_region(lines, f"solutions.layers.{class_name}")
+    for i, marker in ((begin, SOLUTION_BEGIN), (end, SOLUTION_END)):
         indent = lines[i][:len(lines[i]) - len(lines[i].lstrip())]
         lines[i] = indent + marker
     return "\n".join(lines)

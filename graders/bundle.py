@@ -33,13 +33,13 @@ from pathlib import Path
 
 import nbformat
 
+from graders.exercises import EDUCODER_BEGIN, EDUCODER_END
+
 # What the students' kernel and JupyterLab need; pinned to the versions installed here, which the tests ran.
 PINNED_DISTRIBUTIONS = ("numpy", "matplotlib", "ipykernel", "ipython", "jupyterlab", "notebook", "nbgrader")
 DEFAULT_COURSE_ID = "backprop-lab"
 NBGRADER_DELIMITERS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS",
                        "BEGIN MARK SCHEME", "END MARK SCHEME")
-EDUCODER_BEGIN = "########## Begin ##########"
-EDUCODER_END = "########## End ##########"
 # Never shipped, whatever the release folder holds.
 EXCLUDED_PARTS = {"__pycache__", ".ipynb_checkpoints", ".git"}
 EXCLUDED_SUFFIXES = {".pyc", ".db", ".sqlite", ".sqlite3"}

@@ -25,10 +25,8 @@ from pathlib import Path
 
 import nbformat
 
-from graders.exercises import ASSIGNMENT, EXERCISES
+from graders.exercises import ASSIGNMENT, EXERCISES, educoder_region
 
-BEGIN = "########## Begin ##########"
-END = "########## End ##########"
 # nbgrader's timestamp.txt format; one fixed time, so that reruns hit the grader's cache.
 TIMESTAMP = "2025-01-15 12:00:00.000000 UTC"
 # Seconds per method in the sandbox. Correct answers need a few hundredths; the endless loop costs this much.
@@ -75,13 +73,9 @@ def splice_into_cell(source: str, body: str) -> str:
     - body: the answer's lines, indented as they stand in the method (a trailing newline is optional)
     """
     lines = source.split("\n")
-    begins = [i for i, line in enumerate(lines) if line.strip() == BEGIN]
-    ends = [i for i, line in enumerate(lines) if line.strip() == END]
-    if len(begins) != 1 or len(ends) != 1 or ends[0] < begins[0]:
-        raise ValueError(f"expected one {BEGIN!r} line followed by one {END!r} line in the cell; "
-                         f"found {len(begins)} and {len(ends)}")
+    begin, end = educoder_region(lines, "the cell")
     answer = body[:-1] if body.endswith("\n") else body
-    return "\n".join(lines[:begins[0] + 1] + answer.split("\n") + lines[ends[0]:])
+    return "\n".join(lines[:begin + 1] + answer.split("\n") + lines[end:])
 
 
 def answered_notebook(release_notebook: Path, method: str, body: str):

@@ -8,6 +8,26 @@ from dataclasses import dataclass
 
 ASSIGNMENT = "conv_pool_backward"  # the nbgrader assignment that holds the exercises
 
+# The Educoder markers around an answer (CONTRACT.md): the reference classes in solutions/, the release
+# notebooks and the sample answers all carry exactly these lines.
+EDUCODER_BEGIN = "########## Begin ##########"
+EDUCODER_END = "########## End ##########"
+
+
+def educoder_region(lines, where="the text"):
+    """(begin, end): the indexes in ``lines`` of the one Begin line and the one End line after it.
+
+    For trusted text (our classes, release cells, sample answers), so anything else is an error:
+    ValueError naming ``where`` and what was found. Students' notebooks are read leniently by
+    graders.notebook instead.
+    """
+    begins = [i for i, line in enumerate(lines) if line.strip() == EDUCODER_BEGIN]
+    ends = [i for i, line in enumerate(lines) if line.strip() == EDUCODER_END]
+    if len(begins) != 1 or len(ends) != 1 or ends[0] < begins[0]:
+        raise ValueError(f"expected one {EDUCODER_BEGIN!r} line followed by one {EDUCODER_END!r} line in {where}; "
+                         f"found {len(begins)} and {len(ends)}")
+    return begins[0], ends[0]
+
 
 @dataclass(frozen=True)
 class Exercise:

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 
-from graders.exercises import EXERCISES, get_exercise
+from graders.exercises import EXERCISES, educoder_region, get_exercise
 
 BEGIN = re.compile(r"^\s*#{3,}\s*Begin\s*#{3,}\s*$", re.IGNORECASE)
 END = re.compile(r"^\s*#{3,}\s*End\s*#{3,}\s*$", re.IGNORECASE)
@@ -271,12 +271,8 @@ def class_template(exercise):
     its Begin and End lines removed (so no solution is left in it). Instructors' side only."""
     exercise = get_exercise(exercise)
     lines = reference_class_source(exercise.class_name).rstrip("\n").split("\n")
-    begins = [i for i, line in enumerate(lines) if BEGIN.match(line)]
-    ends = [i for i, line in enumerate(lines) if END.match(line)]
-    if len(begins) != 1 or len(ends) != 1 or begins[0] > ends[0]:
-        raise ValueError(f"the reference class of {exercise.name} must have one Begin line followed by "
-                         f"one End line; found {len(begins)} and {len(ends)}")
-    return "\n".join(lines[:begins[0] + 1] + lines[ends[0]:]) + "\n"
+    begin, end = educoder_region(lines, f"the reference class of {exercise.name}")
+    return "\n".join(lines[:begin + 1] + lines[end:]) + "\n"
 
 
 def splice_answer(template, answer):

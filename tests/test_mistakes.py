@@ -17,7 +17,8 @@ from graders.diagnose import diagnose
 from graders.exercises import EXERCISES
 from graders.mistakes import MISTAKES, get_mistake, mistakes_for
 from graders.runner import run_case
-from graders.sample_answers import BEGIN, END, load_answers
+from graders.exercises import EDUCODER_BEGIN as BEGIN, EDUCODER_END as END
+from graders.sample_answers import load_answers
 from graders.seeds import course_seeds
 from utils.checking import same_values
 

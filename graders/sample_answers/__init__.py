@@ -21,12 +21,11 @@ from pathlib import Path
 
 import numpy as np
 
+from graders.exercises import EDUCODER_BEGIN, educoder_region
 from utils import col2im, im2col
 
 HERE = Path(__file__).resolve().parent
 FOLDERS = {"Convolution.backward": "conv", "MaxPool.backward": "maxpool"}
-BEGIN = "########## Begin ##########"
-END = "########## End ##########"
 
 
 @dataclass(frozen=True)
@@ -57,11 +56,8 @@ class Answer:
     def body(self):
         """The lines strictly between the Begin and End markers, indented as in a class's method."""
         lines = self.text.splitlines(keepends=True)
-        starts = [i for i, line in enumerate(lines) if line.strip() == BEGIN]
-        ends = [i for i, line in enumerate(lines) if line.strip() == END]
-        if len(starts) != 1 or len(ends) != 1 or ends[0] < starts[0]:
-            raise ValueError(f"{self.path}: expected one {BEGIN} line followed by one {END} line")
-        body = textwrap.dedent("".join(lines[starts[0] + 1:ends[0]]))
+        begin, end = educoder_region(lines, str(self.path or self.name))
+        body = textwrap.dedent("".join(lines[begin + 1:end]))
         return textwrap.indent(body, " " * 8, lambda line: line.strip() != "")
 
     @property
@@ -69,7 +65,7 @@ class Answer:
         """The whole class as the student leaves it in the notebook: the released class, answer spliced in."""
         from graders.notebook import class_template  # graders.notebook imports solutions: only when needed
         template = class_template(self.method)
-        return template.replace(BEGIN + "\n", BEGIN + "\n" + self.body, 1)
+        return template.replace(EDUCODER_BEGIN + "\n", EDUCODER_BEGIN + "\n" + self.body, 1)
 
     def load_class(self):
         """Execute the source as a notebook would and return the class (Convolution or MaxPool).
