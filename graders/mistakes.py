@@ -31,6 +31,49 @@ def _sizes(layer, dout):
     return FN, C, FH, FW, N, out_h, out_w
 
 
+def _conv_dcol(layer, dout):
+    """The correct start of Convolution.backward: sets layer.db and layer.dW, returns
+    dcol (N*out_h*out_w, C*FH*FW). The col2im mistakes below go wrong only after it."""
+    FN, C, FH, FW = layer.W.shape
+    dout = dout.transpose(0, 2, 3, 1).reshape(-1, FN)
+    layer.db = np.sum(dout, axis=0)
+    layer.dW = np.dot(layer.col.T, dout).transpose(1, 0).reshape(FN, C, FH, FW)
+    return np.dot(dout, layer.col_W.T)
+
+
+def _col2im_overwriting_windows(dcol, x_shape, fh, fw, stride, pad):
+    """col2im written as a loop over windows with = where it needs +=: where windows overlap, the last wins."""
+    N, C, H, W = x_shape
+    out_h, out_w = (H + 2 * pad - fh) // stride + 1, (W + 2 * pad - fw) // stride + 1
+    dcol = dcol.reshape(N, out_h, out_w, C, fh, fw)
+    dx = np.zeros((N, C, H + 2 * pad, W + 2 * pad))
+    for i in range(out_h):
+        for j in range(out_w):
+            top, left = i * stride, j * stride
+            dx[:, :, top:top + fh, left:left + fw] = dcol[:, i, j]
+    return dx[:, :, pad:pad + H, pad:pad + W]
+
+
+def _col2im_overwriting_offsets(dcol, x_shape, fh, fw, stride, pad):
+    """The book's col2im loop over filter offsets, with = where it needs +=."""
+    N, C, H, W = x_shape
+    s, p = stride, pad
+    out_h, out_w = (H + 2 * p - fh) // s + 1, (W + 2 * p - fw) // s + 1
+    col = dcol.reshape(N, out_h, out_w, C, fh, fw).transpose(0, 3, 4, 5, 1, 2)
+    img = np.zeros((N, C, H + 2 * p + s - 1, W + 2 * p + s - 1))
+    for y in range(fh):
+        for x in range(fw):
+            img[:, :, y:y + s * out_h:s, x:x + s * out_w:s] = col[:, :, y, x, :, :]
+    return img[:, :, p:H + p, p:W + p]
+
+
+def _col2im_cropping_top_left(dcol, x_shape, fh, fw, stride, pad):
+    """col2im into the padded image, then cropped from the top-left corner: the padding is at both ends."""
+    N, C, H, W = x_shape
+    dx = col2im(dcol, (N, C, H + 2 * pad, W + 2 * pad), fh, fw, stride, 0)
+    return dx[:, :, :H, :W]
+
+
 # ---------------------------------------------------------------- Convolution.backward
 
 class ConvDoutNotTransposed(Convolution):
@@ -134,100 +177,51 @@ class ConvDxFromCol(Convolution):
 
 class ConvNoCol2im(Convolution):
     def backward(self, dout):
-        FN, C, FH, FW = self.W.shape
-        dout = dout.transpose(0, 2, 3, 1).reshape(-1, FN)
-        self.db = np.sum(dout, axis=0)
-        self.dW = np.dot(self.col.T, dout).transpose(1, 0).reshape(FN, C, FH, FW)
-        return np.dot(dout, self.col_W.T)  # dcol, one row per window, returned as dx
+        return _conv_dcol(self, dout)  # dcol, one row per window, returned as dx
 
 
 class ConvStrideIgnored(Convolution):
     def backward(self, dout):
         FN, C, FH, FW = self.W.shape
-        dout = dout.transpose(0, 2, 3, 1).reshape(-1, FN)
-        self.db = np.sum(dout, axis=0)
-        self.dW = np.dot(self.col.T, dout).transpose(1, 0).reshape(FN, C, FH, FW)
-        dcol = np.dot(dout, self.col_W.T)
-        return col2im(dcol, self.x.shape, FH, FW, 1, self.pad)  # stride 1 whatever forward used
+        return col2im(_conv_dcol(self, dout), self.x.shape, FH, FW, 1, self.pad)  # stride 1 whatever forward used
 
 
 class ConvPadIgnored(Convolution):
     def backward(self, dout):
         FN, C, FH, FW = self.W.shape
-        dout = dout.transpose(0, 2, 3, 1).reshape(-1, FN)
-        self.db = np.sum(dout, axis=0)
-        self.dW = np.dot(self.col.T, dout).transpose(1, 0).reshape(FN, C, FH, FW)
-        dcol = np.dot(dout, self.col_W.T)
-        return col2im(dcol, self.x.shape, FH, FW, self.stride, 0)  # pad 0 whatever forward used
+        return col2im(_conv_dcol(self, dout), self.x.shape, FH, FW, self.stride, 0)  # pad 0 whatever forward used
 
 
 class ConvCropWrong(Convolution):
     def backward(self, dout):
         FN, C, FH, FW = self.W.shape
-        N, _, H, W = self.x.shape
-        dout = dout.transpose(0, 2, 3, 1).reshape(-1, FN)
-        self.db = np.sum(dout, axis=0)
-        self.dW = np.dot(self.col.T, dout).transpose(1, 0).reshape(FN, C, FH, FW)
-        dcol = np.dot(dout, self.col_W.T)
-        padded = (N, C, H + 2 * self.pad, W + 2 * self.pad)
-        dx = col2im(dcol, padded, FH, FW, self.stride, 0)  # the gradient of the padded image
-        return dx[:, :, :H, :W]  # keeps the top-left corner: the padding is at both ends
+        return _col2im_cropping_top_left(_conv_dcol(self, dout), self.x.shape, FH, FW, self.stride, self.pad)
 
 
 class ConvPaddingNotCropped(Convolution):
     def backward(self, dout):
         FN, C, FH, FW = self.W.shape
         N, _, H, W = self.x.shape
-        dout = dout.transpose(0, 2, 3, 1).reshape(-1, FN)
-        self.db = np.sum(dout, axis=0)
-        self.dW = np.dot(self.col.T, dout).transpose(1, 0).reshape(FN, C, FH, FW)
-        dcol = np.dot(dout, self.col_W.T)
         padded = (N, C, H + 2 * self.pad, W + 2 * self.pad)
-        return col2im(dcol, padded, FH, FW, self.stride, 0)  # still (N, C, H + 2*pad, W + 2*pad)
+        return col2im(_conv_dcol(self, dout), padded, FH, FW, self.stride, 0)  # still (N, C, H + 2*pad, W + 2*pad)
 
 
 class ConvOverwrite(Convolution):
     def backward(self, dout):
-        FN, C, FH, FW, N, out_h, out_w = _sizes(self, dout)
-        _, _, H, W = self.x.shape
-        dout = dout.transpose(0, 2, 3, 1).reshape(-1, FN)
-        self.db = np.sum(dout, axis=0)
-        self.dW = np.dot(self.col.T, dout).transpose(1, 0).reshape(FN, C, FH, FW)
-        dcol = np.dot(dout, self.col_W.T).reshape(N, out_h, out_w, C, FH, FW)
-        dx = np.zeros((N, C, H + 2 * self.pad, W + 2 * self.pad))
-        for i in range(out_h):
-            for j in range(out_w):
-                top, left = i * self.stride, j * self.stride
-                dx[:, :, top:top + FH, left:left + FW] = dcol[:, i, j]  # = where windows overlap: last one wins
-        return dx[:, :, self.pad:self.pad + H, self.pad:self.pad + W]
+        FN, C, FH, FW = self.W.shape
+        return _col2im_overwriting_windows(_conv_dcol(self, dout), self.x.shape, FH, FW, self.stride, self.pad)
 
 
 class ConvOverwriteOffsets(Convolution):
     def backward(self, dout):
-        FN, C, FH, FW, N, out_h, out_w = _sizes(self, dout)
-        _, _, H, W = self.x.shape
-        s, p = self.stride, self.pad
-        dout = dout.transpose(0, 2, 3, 1).reshape(-1, FN)
-        self.db = np.sum(dout, axis=0)
-        self.dW = np.dot(self.col.T, dout).transpose(1, 0).reshape(FN, C, FH, FW)
-        dcol = np.dot(dout, self.col_W.T)
-        # The book's col2im loop over filter offsets, with = where it needs +=.
-        col = dcol.reshape(N, out_h, out_w, C, FH, FW).transpose(0, 3, 4, 5, 1, 2)
-        img = np.zeros((N, C, H + 2 * p + s - 1, W + 2 * p + s - 1))
-        for y in range(FH):
-            for x in range(FW):
-                img[:, :, y:y + s * out_h:s, x:x + s * out_w:s] = col[:, :, y, x, :, :]
-        return img[:, :, p:H + p, p:W + p]
+        FN, C, FH, FW = self.W.shape
+        return _col2im_overwriting_offsets(_conv_dcol(self, dout), self.x.shape, FH, FW, self.stride, self.pad)
 
 
 class ConvNoReturn(Convolution):
     def backward(self, dout):
         FN, C, FH, FW = self.W.shape
-        dout = dout.transpose(0, 2, 3, 1).reshape(-1, FN)
-        self.db = np.sum(dout, axis=0)
-        self.dW = np.dot(self.col.T, dout).transpose(1, 0).reshape(FN, C, FH, FW)
-        dcol = np.dot(dout, self.col_W.T)
-        dx = col2im(dcol, self.x.shape, FH, FW, self.stride, self.pad)  # computed, never returned
+        dx = col2im(_conv_dcol(self, dout), self.x.shape, FH, FW, self.stride, self.pad)  # computed, never returned
 
 
 # ---------------------------------------------------------------- MaxPool.backward
@@ -311,29 +305,14 @@ def _pool_dcol(layer, dout):
 
 class PoolOverwrite(MaxPool):
     def backward(self, dout):
-        N, C, out_h, out_w, pool_size = _pool_sizes(self, dout)
-        _, _, H, W = self.x.shape
-        ph, pw = self.pool_h, self.pool_w
-        dcol = _pool_dcol(self, dout).reshape(N, out_h, out_w, C, ph, pw)
-        dx = np.zeros((N, C, H + 2 * self.pad, W + 2 * self.pad))
-        for i in range(out_h):
-            for j in range(out_w):
-                top, left = i * self.stride, j * self.stride
-                dx[:, :, top:top + ph, left:left + pw] = dcol[:, i, j]  # = where windows overlap: last one wins
-        return dx[:, :, self.pad:self.pad + H, self.pad:self.pad + W]
+        return _col2im_overwriting_windows(_pool_dcol(self, dout), self.x.shape, self.pool_h, self.pool_w,
+                                           self.stride, self.pad)
 
 
 class PoolOverwriteOffsets(MaxPool):
     def backward(self, dout):
-        N, C, out_h, out_w, pool_size = _pool_sizes(self, dout)
-        _, _, H, W = self.x.shape
-        ph, pw, s, p = self.pool_h, self.pool_w, self.stride, self.pad
-        col = _pool_dcol(self, dout).reshape(N, out_h, out_w, C, ph, pw).transpose(0, 3, 4, 5, 1, 2)
-        img = np.zeros((N, C, H + 2 * p + s - 1, W + 2 * p + s - 1))
-        for y in range(ph):
-            for x in range(pw):
-                img[:, :, y:y + s * out_h:s, x:x + s * out_w:s] = col[:, :, y, x, :, :]  # = instead of +=
-        return img[:, :, p:H + p, p:W + p]
+        return _col2im_overwriting_offsets(_pool_dcol(self, dout), self.x.shape, self.pool_h, self.pool_w,
+                                           self.stride, self.pad)
 
 
 class PoolStrideIgnored(MaxPool):
@@ -350,11 +329,8 @@ class PoolPadIgnored(MaxPool):
 
 class PoolCropWrong(MaxPool):
     def backward(self, dout):
-        N, C, H, W = self.x.shape
-        dcol = _pool_dcol(self, dout)
-        padded = (N, C, H + 2 * self.pad, W + 2 * self.pad)
-        dx = col2im(dcol, padded, self.pool_h, self.pool_w, self.stride, 0)
-        return dx[:, :, :H, :W]  # keeps the top-left corner: the padding is at both ends
+        return _col2im_cropping_top_left(_pool_dcol(self, dout), self.x.shape, self.pool_h, self.pool_w,
+                                         self.stride, self.pad)
 
 
 class PoolNoReturn(MaxPool):
