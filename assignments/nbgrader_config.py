@@ -6,7 +6,7 @@
 # The hardened grading path is `backprop-lab grade` (a sandbox per submission); see docs/course.md.
 from nbgrader.preprocessors import CheckCellMetadata, ClearOutput, DeduplicateIds, OverwriteKernelspec
 
-from graders.restore_cells import RestoreGradeCells
+from graders.course.restore_cells import RestoreGradeCells
 
 c = get_config()  # noqa: F821 (provided by traitlets when it loads this file)
 
@@ -24,7 +24,7 @@ c.ClearSolutions.code_stub = {
 
 # Seconds per cell. nbgrader's Execute.timeout (default 30) overrides ExecutePreprocessor.timeout.
 # A hidden test cell needs about a second, and stops the student's code itself after 10 s
-# (graders.notebook_tests.METHOD_SECONDS); the margin is for a loaded grading machine.
+# (graders.course.notebook_tests.METHOD_SECONDS); the margin is for a loaded grading machine.
 c.Execute.timeout = 60
 
 # A grade cell the student deleted (or whose id they changed) is put back and graded, instead of being

@@ -9,7 +9,7 @@ DEFAULT_COURSE = Path(__file__).resolve().parent.parent / "assignments"
 
 
 def _cmd_build(args):
-    from graders.build import build_course
+    from graders.course.build import build_course
     build_course(Path(args.course))
     return 0
 
@@ -21,7 +21,7 @@ def _fail(command, exc):
 
 
 def _cmd_bundle(args):
-    from graders.bundle import BundleLeakError, write_bundle
+    from graders.course.bundle import BundleLeakError, write_bundle
     try:
         print(write_bundle(Path(args.course), Path(args.out), args.assignment))
     except (FileNotFoundError, ValueError, BundleLeakError) as exc:
@@ -30,12 +30,12 @@ def _cmd_bundle(args):
 
 
 def _cmd_grade(args):
-    from graders.engine import grade_command
+    from graders.engine.batch import grade_command
     return grade_command(args)
 
 
 def _cmd_report(args):
-    from graders.reports import stage_nbgrader_feedback, write_reports
+    from graders.reports.html import stage_nbgrader_feedback, write_reports
     try:
         print(f"class summary: {write_reports(Path(args.results), Path(args.out))}")
         if args.nbgrader_feedback:

@@ -4,12 +4,12 @@
 
 1. copies the course's configuration and templates into ``out_dir/course`` (the demo never touches the real
    course's gradebook, secret or submissions) and builds it: source and release notebooks, self-check cases;
-2. writes the student bundle (``graders.bundle``) into ``out_dir``;
+2. writes the student bundle (``graders.course.bundle``) into ``out_dir``;
 3. makes a class of submissions from the sample answers shipped in ``graders/sample_answers`` (correct ones
    in several styles, every catalogued mistake, untouched stubs, hostile code) plus a missing and a broken
    notebook, laid out as nbgrader's ``out_dir/course/submitted/<student>/<assignment>/<notebook>.ipynb``;
 4. grades them with ``backprop-lab grade`` (sandboxed), into ``out_dir/grades.json`` and ``grades.csv``;
-5. writes the HTML reports (``graders.reports``) into ``out_dir/reports``;
+5. writes the HTML reports (``graders.reports.html``) into ``out_dir/reports``;
 6. prints the score table, with what each submission was and whether the grader agreed, and where
    everything is.
 
@@ -256,7 +256,7 @@ def agreement(student: DemoStudent, result: dict | None) -> list[str]:
 def prepare_course(course_dir: Path, work_dir: Path) -> Path:
     """A working copy of the course (nbgrader_config.py, templates/) in work_dir, modification times kept so
     that an up-to-date build there is reused."""
-    from graders.build import copy_course_inputs
+    from graders.course.build import copy_course_inputs
     return copy_course_inputs(Path(course_dir).resolve(), work_dir)
 
 
@@ -285,8 +285,8 @@ def run_demo(course_dir: Path, out_dir: Path) -> int:
     """Build, bundle, grade a sample class and report, in out_dir. Returns the exit status:
     0 when everything ran and the grader agreed with every sample answer's expected verdict."""
     from graders import cli
-    from graders.bundle import write_bundle
-    from graders.reports import write_reports
+    from graders.course.bundle import write_bundle
+    from graders.reports.html import write_reports
 
     started = step = time.perf_counter()
 

@@ -1,8 +1,8 @@
 """The graded exercise methods: one Exercise per method, in the registry EXERCISES.
 
 Adding an exercise = a reference class in ``solutions/``, an entry here and in
-``utils.checking.LAYERS`` (how the class is built), case specs in ``graders/cases.py``, mistakes in
-``graders/mistakes.py``, a notebook template.
+``utils.checking.LAYERS`` (how the class is built), case specs in ``graders/core/cases.py``, mistakes in
+``graders/core/mistakes.py``, a notebook template.
 """
 from dataclasses import dataclass
 
@@ -19,7 +19,7 @@ def educoder_region(lines, where="the text"):
 
     For trusted text (our classes, release cells, sample answers), so anything else is an error:
     ValueError naming ``where`` and what was found. Students' notebooks are read leniently by
-    graders.notebook instead.
+    graders.engine.notebook instead.
     """
     begins = [i for i, line in enumerate(lines) if line.strip() == EDUCODER_BEGIN]
     ends = [i for i, line in enumerate(lines) if line.strip() == EDUCODER_END]

@@ -18,7 +18,7 @@ from pathlib import Path
 import nbformat
 
 import solutions.layers
-from graders.build import copy_course_inputs
+from graders.course.build import copy_course_inputs
 from graders.exercises import ASSIGNMENT, EXERCISES
 
 REPO = Path(__file__).resolve().parent.parent

@@ -1,6 +1,6 @@
 """A student's workflow in a real JupyterLab, in headless Chromium.
 
-The student bundle (``graders.bundle.write_bundle``, built from a copy of the course) is unzipped into a
+The student bundle (``graders.course.bundle.write_bundle``, built from a copy of the course) is unzipped into a
 temporary folder and served by ``jupyter lab`` there, as a student would after following the bundle's README.
 Chromium, driven by Playwright, then does what a student does: open the level-1 notebook, look at the stub,
 type an answer over it, run all cells, read the self-check, validate with nbgrader's button, get it wrong,
@@ -26,7 +26,7 @@ from jupyter_client import BlockingKernelClient  # noqa: E402
 from playwright.sync_api import expect, sync_playwright  # noqa: E402
 
 from browser.lab import JupyterLab  # noqa: E402
-from graders.build import copy_course_inputs  # noqa: E402
+from graders.course.build import copy_course_inputs  # noqa: E402
 from browser.processes import assert_all_gone, descendants  # noqa: E402
 from browser.student import EDUCODER_BEGIN, EDUCODER_END, StudentNotebook  # noqa: E402
 
@@ -38,7 +38,7 @@ VIEWPORT = {"width": 1400, "height": 900}
 expect.set_options(timeout=30_000)
 
 METHOD = "Convolution.backward"
-NOT_TRANSPOSED = "conv_dout_not_transposed"  # graders.mistakes: dout reshaped without moving FN last
+NOT_TRANSPOSED = "conv_dout_not_transposed"  # graders.core.mistakes: dout reshaped without moving FN last
 
 pytestmark = [
     pytest.mark.browser,
@@ -89,7 +89,7 @@ def course(tmp_path_factory):
 @pytest.fixture(scope="module")
 def student_dir(course, tmp_path_factory, stopwatch):
     """The student bundle, unzipped: the folder a student runs `jupyter lab` in (it holds README.md)."""
-    from graders.bundle import write_bundle
+    from graders.course.bundle import write_bundle
 
     with stopwatch("build course and bundle"):
         zip_path = write_bundle(course, tmp_path_factory.mktemp("dist"))
@@ -104,7 +104,7 @@ def student_dir(course, tmp_path_factory, stopwatch):
 @pytest.fixture(scope="module")
 def exchange(course, student_dir, tmp_path_factory):
     """An nbgrader exchange into which the instructor has released the assignment, as on a course's JupyterHub."""
-    from graders.build import run_nbgrader
+    from graders.course.build import run_nbgrader
     from graders.exercises import ASSIGNMENT
 
     root = tmp_path_factory.mktemp("exchange")
@@ -191,7 +191,7 @@ def spliced(cell_source, answer):
 
 
 def mistake(name):
-    from graders.mistakes import MISTAKES
+    from graders.core.mistakes import MISTAKES
     return next(m for m in MISTAKES if m.name == name)
 
 
@@ -328,7 +328,7 @@ def kernel_imports_bundled_utils(lab, assignment_dir):
 
 def test_student_submits_from_the_assignment_list(page, course, student_dir, exchange, shots, stopwatch):
     """The Assignment List shows the unzipped bundle as the downloaded assignment; Submit reaches the exchange."""
-    from graders.bundle import read_course_id
+    from graders.course.bundle import read_course_id
     from graders.exercises import ASSIGNMENT, EXERCISES
 
     course_id = read_course_id(course)

@@ -18,12 +18,12 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from graders.build import copy_course_inputs
-from graders.bundle import BundleLeakError, answer_lines, find_leaks, release_staleness, write_bundle
+from graders.course.build import copy_course_inputs
+from graders.course.bundle import BundleLeakError, answer_lines, find_leaks, release_staleness, write_bundle
 from graders.demo import answered_notebook
 from graders.exercises import ASSIGNMENT, EXERCISES
 from graders.sample_answers import load_answers
-from graders.seeds import load_course_secret
+from graders.core.seeds import load_course_secret
 
 REPO = Path(__file__).resolve().parent.parent
 COURSE = REPO / "assignments"

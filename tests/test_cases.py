@@ -9,10 +9,10 @@ import numpy as np
 import pytest
 
 import oracles
-from graders.cases import case_specs, random_cases
-from graders.check import reference_outputs
+from graders.core.cases import case_specs, random_cases
+from graders.core.check import reference_outputs
 from graders.exercises import EXERCISES, get_exercise
-from graders.seeds import course_seeds, public_seeds
+from graders.core.seeds import course_seeds, public_seeds
 
 METHODS = list(EXERCISES)
 SEEDS = course_seeds("test secret", "alice", "conv_pool_backward")

@@ -10,13 +10,13 @@ import numpy as np
 import pytest
 
 import oracles
-from graders.cases import random_cases
-from graders.check import MethodReport, check, grade_case, grade_cases, reference_outputs, report_error
-from graders.compare import compare_outputs
-from graders.mistakes import get_mistake
-from graders.runner import run_case
-from graders.scoring import method_passed, method_score
-from graders.seeds import course_seeds
+from graders.core.cases import random_cases
+from graders.core.check import MethodReport, check, grade_case, grade_cases, reference_outputs, report_error
+from graders.core.compare import compare_outputs
+from graders.core.mistakes import get_mistake
+from graders.core.runner import run_case
+from graders.core.scoring import method_passed, method_score
+from graders.core.seeds import course_seeds
 from solutions import Convolution, MaxPool
 from utils.checking import describe_exception
 

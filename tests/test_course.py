@@ -1,4 +1,4 @@
-"""The course build: templates + solutions -> source notebooks -> release (graders/build.py).
+"""The course build: templates + solutions -> source notebooks -> release (graders/course/build.py).
 
 The build runs once, in a temporary copy of the course (never in the repository's assignments/).
 Oracles: the reference classes' own source text (for what the cells must hold), tests/oracles.py's
@@ -18,8 +18,8 @@ import pytest
 from nbclient import NotebookClient
 
 import solutions.layers
-from graders import build, figures, notebook_tests
-from graders.build import copy_course_inputs
+from graders.course import build, figures, notebook_tests
+from graders.course.build import copy_course_inputs
 from graders.exercises import ASSIGNMENT, EXERCISES
 import oracles
 
@@ -131,7 +131,7 @@ def test_template_placeholders_and_figures(tmp_path):
         ![fig](attachment:maxpool_routing.png)
         """)
     [cell] = build.render_notebook(path, ASSIGNMENT).cells
-    from graders.cases import case_specs
+    from graders.core.cases import case_specs
     lines = cell.source.split("\n")
     assert lines[0] == "5 points"
     assert lines[1:-1] == [f"- **{spec.name}**: {spec.description}" for spec in case_specs("MaxPool.backward")]
@@ -339,8 +339,8 @@ def test_hidden_test_agrees_with_the_in_process_check(in_course, capsys):
     cls = sample_class("maxpool/loops_every_max")
     score = notebook_tests.run_hidden_test(cls, "MaxPool.backward")
     out, err = capsys.readouterr()
-    from graders.check import check  # (after the test: it imports solutions, which the test refuses)
-    from graders.seeds import course_seeds
+    from graders.core.check import check  # (after the test: it imports solutions, which the test refuses)
+    from graders.core.seeds import course_seeds
     expected = check("MaxPool.backward", cls, course_seeds("a secret for the tests", "instructor", ASSIGNMENT))
     assert type(score) is float and score == expected.score and 0 < score < 5
     assert out.rstrip("\n") == expected.feedback and err == ""
@@ -405,7 +405,7 @@ def test_judge_takes_nothing_on_trust(in_course):
     """Garbage, a pickled array and a missing case from the kernel: every case fails with a reason."""
     import io
     import json
-    from graders.sandbox_worker import pack_message
+    from graders.engine.sandbox_worker import pack_message
     pickled = io.BytesIO()
     np.save(pickled, np.array([{"a": 1}], dtype=object), allow_pickle=True)
     kernel = (pack_message({"case": 0, "outputs": {"dx": {"type": "ndarray", "blob": 0}}}, [pickled.getvalue()])

@@ -213,10 +213,10 @@ def test_single_notebooks_zips_and_lms_names(course, tmp_path):
 # ---------------------------------------------------------------- cache and resume
 
 def test_a_second_run_reuses_grades_and_a_changed_notebook_is_regraded(course, tmp_path):
-    from graders.engine import Grader, grade_submissions
-    from graders.grade_cache import CACHE_NAME, GradeCache
-    from graders.sandbox import Limits
-    from graders.submissions import find_submissions
+    from graders.engine.batch import Grader, grade_submissions
+    from graders.engine.grade_cache import CACHE_NAME, GradeCache
+    from graders.engine.sandbox import Limits
+    from graders.engine.submissions import find_submissions
 
     sub = tmp_path / "submitted"
     for i in range(4):
@@ -284,7 +284,7 @@ def test_scores_land_in_the_nbgrader_gradebook(course, tmp_path):
 def test_a_gradebook_without_the_assignment_is_reported(course, tmp_path):
     from nbgrader.api import Gradebook
 
-    from graders.build import nbgrader_env
+    from graders.course.build import nbgrader_env
     empty = tmp_path / "other.db"
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("PATH", nbgrader_env()["PATH"])  # nbgrader runs `alembic` by name for a new database
@@ -312,10 +312,10 @@ def test_the_grader_that_cannot_run_exits_nonzero(course, tmp_path, args, words)
 # ---------------------------------------------------------------- the grader's own failures
 
 def test_a_grader_failure_costs_one_submission_and_is_not_cached(course, tmp_path):
-    from graders.engine import Grader, grade_submissions
-    from graders.grade_cache import GradeCache
-    from graders.sandbox import Limits
-    from graders.submissions import find_submissions
+    from graders.engine.batch import Grader, grade_submissions
+    from graders.engine.grade_cache import GradeCache
+    from graders.engine.sandbox import Limits
+    from graders.engine.submissions import find_submissions
 
     class Failing(Grader):
         def grade(self, submission, sandbox, files=None):

@@ -11,15 +11,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from graders.cases import random_cases
-from graders.check import check, reference_outputs
-from graders.diagnose import diagnose
+from graders.core.cases import random_cases
+from graders.core.check import check, reference_outputs
+from graders.core.diagnose import diagnose
 from graders.exercises import EXERCISES
-from graders.mistakes import MISTAKES, get_mistake, mistakes_for
-from graders.runner import run_case
+from graders.core.mistakes import MISTAKES, get_mistake, mistakes_for
+from graders.core.runner import run_case
 from graders.exercises import EDUCODER_BEGIN as BEGIN, EDUCODER_END as END
 from graders.sample_answers import load_answers
-from graders.seeds import course_seeds
+from graders.core.seeds import course_seeds
 from utils.checking import same_values
 
 STUDENTS = [course_seeds("test secret", student, "conv_pool_backward") for student in ("alice", "bob")]

@@ -16,12 +16,12 @@ import pytest
 from nbgrader.api import Gradebook
 
 import solutions.layers
-from graders import build
-from graders.cases import case_specs
-from graders.check import check
+from graders.course import build
+from graders.core.cases import case_specs
+from graders.core.check import check
 from graders.exercises import ASSIGNMENT, EXERCISES
 from graders.sample_answers import load_answers
-from graders.seeds import course_seeds, load_course_secret
+from graders.core.seeds import course_seeds, load_course_secret
 
 pytestmark = pytest.mark.slow
 

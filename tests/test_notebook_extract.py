@@ -1,4 +1,4 @@
-"""Taking a student's answer out of a notebook (graders.notebook): no code of theirs runs here.
+"""Taking a student's answer out of a notebook (graders.engine.notebook): no code of theirs runs here.
 
 The oracle is the text we put into each notebook: the extraction must give it back exactly, or
 say in words a student can act on why it cannot.
@@ -12,11 +12,11 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 import solutions.layers
 from engine_helpers import BEGIN, CONV, END, POOL, reference_body, splice
-from graders.cases import random_cases
-from graders.notebook import (AnswerError, NotebookError, class_template, exercises_in, extract_answers, find_answer,
+from graders.core.cases import random_cases
+from graders.engine.notebook import (AnswerError, NotebookError, class_template, exercises_in, extract_answers, find_answer,
                               read_notebook, splice_answer)
-from graders.runner import run_case
-from graders.seeds import public_seeds
+from graders.core.runner import run_case
+from graders.core.seeds import public_seeds
 from utils import col2im, im2col
 
 STUB = f"        {BEGIN}\n        # YOUR CODE HERE\n        raise NotImplementedError()\n        {END}"

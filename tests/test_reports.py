@@ -9,7 +9,7 @@ from html.parser import HTMLParser
 import numpy as np
 import pytest
 
-from graders.reports import error_map, feedback_paths, load_results, write_reports
+from graders.reports.html import error_map, feedback_paths, load_results, write_reports
 
 HOSTILE = '<script>alert("x")</script>'
 
@@ -250,7 +250,7 @@ def test_notes_and_printed_output_are_shown_escaped(tmp_path):
 
 
 def test_stage_nbgrader_feedback_only_for_exchange_submissions(tmp_path):
-    from graders.reports import stage_nbgrader_feedback
+    from graders.reports.html import stage_nbgrader_feedback
     course = tmp_path / "course"
     for student, secret in (("alice", "s3cr3t"), ("bob", None)):  # bob's notebooks came from an LMS zip
         folder = course / "submitted" / student / "conv_pool_backward"

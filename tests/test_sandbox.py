@@ -1,4 +1,4 @@
-"""The sandbox (graders.sandbox): what a student's code can and cannot do in it, and what comes back.
+"""The sandbox (graders.engine.sandbox): what a student's code can and cannot do in it, and what comes back.
 
 Each test runs a real class (the exercise's template with a body spliced between Begin and End)
 in a real zygote and its contained child. The oracle for what comes back is the same class run
@@ -17,13 +17,13 @@ import pytest
 
 import solutions.layers
 from engine_helpers import POOL, REPO, reference_body
-from graders.cases import random_cases
-from graders.notebook import Answer, class_template, splice_answer
-from graders.runner import run_case
-from graders.sandbox import Limits, Sandbox, SandboxCase
-from graders.sandbox_worker import (ForeignObject, array_to_bytes, bytes_to_array, landlock_abi, pack_message,
+from graders.core.cases import random_cases
+from graders.engine.notebook import Answer, class_template, splice_answer
+from graders.core.runner import run_case
+from graders.engine.sandbox import Limits, Sandbox, SandboxCase
+from graders.engine.sandbox_worker import (ForeignObject, array_to_bytes, bytes_to_array, landlock_abi, pack_message,
                                     split_frames)
-from graders.seeds import public_seeds
+from graders.core.seeds import public_seeds
 
 TIMEOUT = 2.0
 CASES = random_cases(POOL.name, public_seeds("sandbox-tests"))[:3]
@@ -78,7 +78,7 @@ def test_the_child_has_numpy_utils_and_the_stdlib_but_no_grader(box):
 
 @pytest.mark.parametrize("body", [
     "import solutions",
-    "from graders import check",
+    "from graders.core import check",
     "import importlib; importlib.import_module('solutions.layers')",
 ])
 def test_solutions_and_graders_do_not_import(box, body):

@@ -8,9 +8,9 @@ import stat
 import numpy as np
 import pytest
 
-from graders.cases import random_cases
+from graders.core.cases import random_cases
 from graders.exercises import EXERCISES
-from graders.seeds import SECRET_ENV, SeedSource, course_seeds, load_course_secret, public_seeds
+from graders.core.seeds import SECRET_ENV, SeedSource, course_seeds, load_course_secret, public_seeds
 
 ASSIGNMENT = "conv_pool_backward"
 

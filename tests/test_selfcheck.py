@@ -11,13 +11,13 @@ import numpy as np
 import pytest
 
 import oracles
-from graders.cases import case_specs, random_cases
-from graders.check import check
+from graders.core.cases import case_specs, random_cases
+from graders.core.check import check
 from graders.exercises import EXERCISES
-from graders.mistakes import MISTAKES, mistakes_for
-from graders.public_cases import write_public_cases
+from graders.core.mistakes import MISTAKES, mistakes_for
+from graders.core.public_cases import write_public_cases
 from graders.sample_answers import load_answers
-from graders.seeds import course_seeds, public_seeds
+from graders.core.seeds import course_seeds, public_seeds
 from solutions import Convolution, MaxPool
 from utils.selfcheck import self_check
 

@@ -2,12 +2,12 @@
 
 ``conv/*.py`` answer Convolution.backward, ``maxpool/*.py`` MaxPool.backward. Each file holds only
 what a student writes: ``def backward(self, dout):`` with the answer between the Begin and End
-lines. ``Answer.source`` splices it into the class as released (``graders.notebook.class_template``,
+lines. ``Answer.source`` splices it into the class as released (``graders.engine.notebook.class_template``,
 made from ``solutions``), so the given __init__ and forward exist once, in ``solutions/layers.py``.
 The file's docstring's first line says what the grader must conclude:
 
     expected: correct
-    expected: wrong <mistake name>      (a name from graders.mistakes: the diagnosis must find it)
+    expected: wrong <mistake name>      (a name from graders.core.mistakes: the diagnosis must find it)
     expected: wrong unknown             (wrong in a way the catalogue does not know)
 
 The wrong ones are written differently from the catalogue's own implementations (loops,
@@ -63,7 +63,7 @@ class Answer:
     @property
     def source(self):
         """The whole class as the student leaves it in the notebook: the released class, answer spliced in."""
-        from graders.notebook import class_template  # graders.notebook imports solutions: only when needed
+        from graders.engine.notebook import class_template  # graders.engine.notebook imports solutions: only when needed
         template = class_template(self.method)
         return template.replace(EDUCODER_BEGIN + "\n", EDUCODER_BEGIN + "\n" + self.body, 1)
 

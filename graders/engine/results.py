@@ -17,7 +17,7 @@ import tempfile
 from pathlib import Path
 
 from graders.exercises import EXERCISES
-from graders.sandbox import printable
+from graders.engine.sandbox import printable
 
 
 def _write_atomically(path, text):

@@ -3,15 +3,15 @@
 For each submission (one student's assignment) and each exercise of it:
 
 1. here, in the trusted process: read the notebook (nbformat), take the student's answer (the
-   text between Begin and End of the answer cell, ``graders.notebook``), splice it into the
+   text between Begin and End of the answer cell, ``graders.engine.notebook``), splice it into the
    trusted class, draw the cases' inputs from the course seeds of that student;
-2. in a sandbox (``graders.sandbox``), a contained child of a warm zygote defines the class and
+2. in a sandbox (``graders.engine.sandbox``), a contained child of a warm zygote defines the class and
    runs every case; only arrays come back;
-3. here again: ``graders.check.grade_cases`` compares them with the reference, names known
+3. here again: ``graders.core.check.grade_cases`` compares them with the reference, names known
    mistakes and scores the method.
 
 One method's crash, endless loop or exit costs only that method. Finished grades go into a cache
-(``graders.grade_cache``) at once: a rerun skips them unless ``--force``.
+(``graders.engine.grade_cache``) at once: a rerun skips them unless ``--force``.
 
     results = grade_submissions(submissions, Grader(course_dir, Limits()), workers=2)
 """
@@ -26,15 +26,15 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict
 from pathlib import Path
 
-from graders.cases import random_cases
-from graders.check import grade_cases, report_error
+from graders.core.cases import random_cases
+from graders.core.check import grade_cases, report_error
 from graders.exercises import EXERCISES, ASSIGNMENT
-from graders.grade_cache import CACHE_NAME, GradeCache, grader_fingerprint, submission_key
-from graders.notebook import AnswerError, NotebookError, class_template, exercises_in, find_answer, \
+from graders.engine.grade_cache import CACHE_NAME, GradeCache, grader_fingerprint, submission_key
+from graders.engine.notebook import AnswerError, NotebookError, class_template, exercises_in, find_answer, \
     read_notebook, splice_answer
-from graders.sandbox import Limits, Sandbox, SandboxCase, SandboxError, printable
-from graders.seeds import course_seeds, load_course_secret
-from graders.submissions import SubmissionError, find_submissions
+from graders.engine.sandbox import Limits, Sandbox, SandboxCase, SandboxError, printable
+from graders.core.seeds import course_seeds, load_course_secret
+from graders.engine.submissions import SubmissionError, find_submissions
 
 def exercises_of(assignment):
     """The exercises of an assignment, in the order of EXERCISES."""
@@ -45,7 +45,7 @@ class Grader:
     """Everything trusted that grading needs: templates, the course secret, the limits.
 
     - course_dir: the nbgrader course folder (its secret picks every student's inputs)
-    - limits: graders.sandbox.Limits for every method run
+    - limits: graders.engine.sandbox.Limits for every method run
     """
 
     def __init__(self, course_dir, limits=Limits()):
@@ -327,8 +327,8 @@ def _summary_line(results, stats, seconds, outputs):
 
 def grade_command(args):
     """``backprop-lab grade``: returns the exit status (0 unless the grader itself could not run)."""
-    from graders.gradebook import GradebookError, preload, resolve_gradebook, write_gradebook
-    from graders.results import write_csv, write_feedback, write_json
+    from graders.engine.gradebook import GradebookError, preload, resolve_gradebook, write_gradebook
+    from graders.engine.results import write_csv, write_feedback, write_json
 
     def fail(message):
         print(f"backprop-lab grade: {message}", file=sys.stderr)

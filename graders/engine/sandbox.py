@@ -1,18 +1,18 @@
 """Run a student's class in a contained worker and get plain arrays back (the trusted side).
 
-A ``Sandbox`` is one worker slot: a warm zygote process (``graders/sandbox_worker.py``) started
+A ``Sandbox`` is one worker slot: a warm zygote process (``graders/engine/sandbox_worker.py``) started
 fresh, never forked from this process, so it has never seen ``solutions``, the course secret or
 an expected output. ``Sandbox.run`` sends it the spliced class source and the cases' inputs;
-the zygote forks a contained child that runs ``graders.runner.run_case`` on every case and
+the zygote forks a contained child that runs ``graders.core.runner.run_case`` on every case and
 writes back what the student's code returned. Only arrays and plain values come back, parsed
 here with ``allow_pickle=False``; comparing them with the reference is the caller's job
-(``graders.check.grade_case``), in this process.
+(``graders.core.check.grade_case``), in this process.
 
     with Sandbox(Limits(timeout=10)) as box:
         run = box.run(source, "MaxPool", [SandboxCase("MaxPool", params, {"x": x, "dout": dout})])
         run.cases[0].outputs["dx"]     # or run.cases[0].error, a message for the student
 
-What contains the child is described in ``graders/sandbox_worker.py``; ``Sandbox.isolation``
+What contains the child is described in ``graders/engine/sandbox_worker.py``; ``Sandbox.isolation``
 says which of those layers this machine supports.
 """
 import json
@@ -30,10 +30,11 @@ from pathlib import Path
 
 import numpy as np
 
-from graders.sandbox_worker import _LEN, MAX_HEADER_BYTES, decode_value, pack_message, split_frames
+from graders.engine.sandbox_worker import _LEN, MAX_HEADER_BYTES, decode_value, pack_message, split_frames
 
 _HERE = Path(__file__).resolve().parent
-_REPO = _HERE.parent
+_GRADERS = _HERE.parent
+_REPO = _GRADERS.parent
 
 # Each worker slot's child runs as its own uid (when we are root): children of two slots can
 # neither signal each other nor read each other's files. No account needs to exist.
@@ -174,10 +175,10 @@ class Sandbox:
 
     def __init__(self, limits=Limits(), slot=0, hide=(), python=None, runner=None):
         self.limits = limits
-        self.runner = str(runner or _HERE / "runner.py")
+        self.runner = str(runner or _GRADERS / "core" / "runner.py")
         self.slot = slot
         self.hide = [str(Path(p).resolve()) for p in hide]
-        self.hide += [str(_REPO / "solutions"), str(_HERE)]
+        self.hide += [str(_REPO / "solutions"), str(_GRADERS)]
         self.python = python or sys.executable
         self.workroot = tempfile.mkdtemp(prefix="backprop-lab-sandbox-")
         os.chmod(self.workroot, 0o711)

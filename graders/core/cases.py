@@ -6,7 +6,7 @@ is 1; and out_h != out_w for the same reason. Between them the cases have overla
 (stride < window), padding with stride > 1, non-square windows and images, sizes that the stride
 does not divide, stride > window, 1x1 filters and, for max pooling, tied maxima.
 
-A CaseSpec fixes the sizes; ``random_cases`` draws the numbers from a SeedSource (graders/seeds.py):
+A CaseSpec fixes the sizes; ``random_cases`` draws the numbers from a SeedSource (graders/core/seeds.py):
 x, W, b and dout float64, standard normal (dout is never all ones), except "ties" cases, whose x
 holds small integers with many zeros.
 """

@@ -9,7 +9,7 @@ writes
     out_dir/<student>/<assignment>.html        one feedback page per submission
 
 The input is the grading engine's results JSON (CONTRACT.md). The per-case details the engine adds to each test
-(``MethodReport.to_dict()`` of graders/check.py: a ``cases`` list) give the feedback pages a table of cases with
+(``MethodReport.to_dict()`` of graders/core/check.py: a ``cases`` list) give the feedback pages a table of cases with
 their diagnosis and, for a wrong gradient, a heat map of where it is wrong. Without them the pages show the
 CONTRACT fields only.
 
@@ -88,11 +88,11 @@ def load_results(path: Path) -> list[dict]:
 def feedback_paths(submissions: list[dict]) -> list[Path]:
     """Where each submission's page goes, relative to the output folder: <student>/<assignment>.html.
 
-    Names are made safe as the engine's text feedback makes them (graders.results.safe_name), so the .html
+    Names are made safe as the engine's text feedback makes them (graders.engine.results.safe_name), so the .html
     and .txt of a student sit side by side; a name that then collides with an earlier one gets a numbered
     suffix, so no page overwrites another.
     """
-    from graders.results import safe_name
+    from graders.engine.results import safe_name
     taken = set()
     paths = []
     for sub in submissions:

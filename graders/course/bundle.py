@@ -45,7 +45,7 @@ EXCLUDED_PARTS = {"__pycache__", ".ipynb_checkpoints", ".git"}
 EXCLUDED_SUFFIXES = {".pyc", ".db", ".sqlite", ".sqlite3"}
 EXCLUDED_NAMES = {".course_secret", "nbgrader_config.py", "gradebook.db"}
 # The modules that write the release (build_course imports public_cases inside a function).
-RELEASE_BUILDERS = ("graders.build", "graders.public_cases")
+RELEASE_BUILDERS = ("graders.course.build", "graders.core.public_cases")
 OUR_PACKAGES = {"graders", "solutions", "utils"}
 README_TEMPLATE = Path(__file__).with_name("student_readme.md")
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # the earliest date zip can store: same content, same bytes
@@ -79,7 +79,7 @@ def write_bundle(course_dir: Path, out_dir: Path, assignment: str | None = None)
     stale = release_staleness(course_dir, assignment)
     if stale:
         print(f"{release_dir}: {stale}; building the course first", file=sys.stderr)
-        from graders.build import build_course
+        from graders.course.build import build_course
         with contextlib.redirect_stdout(sys.stderr):  # stdout is for the zip's path only
             build_course(course_dir)
         stale = release_staleness(course_dir, assignment)
@@ -190,9 +190,9 @@ def release_staleness(course_dir: Path, assignment: str) -> str:
 
     Up to date means: the release folder exists, has a notebook for every template and the self-check cases,
     and none of its files is older than a file it is made from (templates, nbgrader_config.py, and the
-    modules the build runs: graders.build, graders.public_cases and what they import of ours).
+    modules the build runs: graders.course.build, graders.core.public_cases and what they import of ours).
     """
-    from graders.build import SELFCHECK_FILE
+    from graders.course.build import SELFCHECK_FILE
     release_dir = course_dir / "release" / assignment
     if not release_dir.is_dir():
         return "missing"
@@ -233,7 +233,7 @@ def _solutions_dir() -> Path:
 
 
 def _course_secret(course_dir: Path) -> str:
-    from graders.seeds import load_course_secret
+    from graders.core.seeds import load_course_secret
     return load_course_secret(course_dir)
 
 

@@ -15,7 +15,7 @@ A template ``<notebook>.md`` is a list of cells. A line ``%% <kind> <name>`` sta
 text runs to the next such line. Text before the first cell line is a note for instructors.
 
 - ``%% markdown <id>``: read-only markdown, nbgrader grade_id ``<id>``. ``attachment:<figure>.png``
-  embeds the figure ``graders.figures`` draws (from the reference solutions) as a cell attachment.
+  embeds the figure ``graders.course.figures`` draws (from the reference solutions) as a cell attachment.
   ``{{points:<Class.method>}}`` and ``{{cases:<Class.method>}}`` become the exercise's points and the
   list of its grading cases.
 - ``%% code <id>``: read-only code, grade_id ``<id>``.
@@ -39,7 +39,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 import solutions.layers
 from graders.exercises import EXERCISES, educoder_region
-from graders.figures import render_figure
+from graders.course.figures import render_figure
 
 SOLUTION_BEGIN = "### BEGIN SOLUTION"
 SOLUTION_END = "### END SOLUTION"
@@ -102,7 +102,7 @@ def hidden_test_source(exercise, assignment):
         f"    assert self_check({exercise.class_name}, {exercise.name!r}), \\",
         f'        "{exercise.name} fails some practice cases: the lines above say which and why"',
         HIDDEN_BEGIN,
-        "from graders.notebook_tests import run_hidden_test",
+        "from graders.course.notebook_tests import run_hidden_test",
         "",
         f"run_hidden_test({exercise.class_name}, {exercise.name!r}, assignment={assignment!r})",
         HIDDEN_END,
@@ -110,7 +110,7 @@ def hidden_test_source(exercise, assignment):
 
 
 def case_list_markdown(method):
-    from graders.cases import case_specs
+    from graders.core.cases import case_specs
     return "\n".join(f"- **{spec.name}**: {spec.description}" for spec in case_specs(method))
 
 
@@ -282,8 +282,8 @@ def generate_assignment(course_dir, assignment):
 
 def build_course(course_dir: Path) -> None:
     """Render every assignment of course_dir/templates, write its self-check cases, release it with nbgrader."""
-    from graders.public_cases import write_public_cases
-    from graders.seeds import load_course_secret
+    from graders.core.public_cases import write_public_cases
+    from graders.core.seeds import load_course_secret
 
     course_dir = Path(course_dir).resolve()
     if not (course_dir / "nbgrader_config.py").is_file():

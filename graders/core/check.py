@@ -9,12 +9,12 @@
 """
 from dataclasses import dataclass
 
-from graders.cases import case_specs, random_cases
-from graders.diagnose import diagnose_all
+from graders.core.cases import case_specs, random_cases
+from graders.core.diagnose import diagnose_all
 from graders.exercises import get_exercise
-from graders.runner import run_case
-from graders.scoring import method_passed, method_score
-from graders.reports import error_map
+from graders.core.runner import run_case
+from graders.core.scoring import method_passed, method_score
+from graders.reports.html import error_map
 from utils.checking import (ATOL, CaseResult, compare_outputs, describe_exception, feedback_text, mistake_dict,
                             summarize_diagnoses)
 
@@ -32,13 +32,13 @@ def grade_case(exercise, case, outputs=None, error=None, prefer=(), only_prefer=
 
     Inputs:
     - exercise: an Exercise or its name, "Convolution.backward"
-    - case: a graders.cases.Case
+    - case: a graders.core.cases.Case
     - outputs: {"dx": ..., "dW": ..., "db": ...} as run_case returned it in the student's process
       (any values: None, lists, wrong shapes are judged, not trusted; a missing key counts as None)
     - error: instead of outputs, the text of what went wrong: describe_exception(exc, cls) for an
       exception (its first line "your code raised Type: message" lets the diagnosis recognise
       known errors), or the grader's own message (a time-out, a crash)
-    - prefer, only_prefer: steer the diagnosis (graders.diagnose.diagnose_all); grade_cases sets them
+    - prefer, only_prefer: steer the diagnosis (graders.core.diagnose.diagnose_all); grade_cases sets them
 
     Returns a CaseResult; a failing case carries the catalogued mistakes that explain it.
     """
@@ -146,7 +146,7 @@ def check(method, student_cls, seeds):
     Inputs:
     - method: "Convolution.backward" or "MaxPool.backward"
     - student_cls: the student's class (Convolution or MaxPool)
-    - seeds: a graders.seeds.SeedSource: public_seeds(...) for practice, course_seeds(...) to grade
+    - seeds: a graders.core.seeds.SeedSource: public_seeds(...) for practice, course_seeds(...) to grade
 
     Returns a MethodReport. Never raises because of the student's code: exceptions become the
     case's error, with the student's own lines.

@@ -20,12 +20,12 @@ from pathlib import Path
 
 import numpy as np
 
-from graders.cases import random_cases
-from graders.check import reference_outputs
-from graders.diagnose import run_mistake
+from graders.core.cases import random_cases
+from graders.core.check import reference_outputs
+from graders.core.diagnose import run_mistake
 from graders.exercises import ASSIGNMENT, EXERCISES
-from graders.mistakes import mistakes_for
-from graders.seeds import public_seeds
+from graders.core.mistakes import mistakes_for
+from graders.core.seeds import public_seeds
 from utils.checking import ATOL, mistake_dict, same_values
 
 FORMAT = "backprop-lab selfcheck cases"

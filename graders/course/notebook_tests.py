@@ -1,8 +1,8 @@
 """What the hidden test cells of the notebooks call: grade one exercise inside the notebook's kernel.
 
-A hidden test cell (written by ``graders.build``) is
+A hidden test cell (written by ``graders.course.build``) is
 
-    from graders.notebook_tests import run_hidden_test
+    from graders.course.notebook_tests import run_hidden_test
 
     run_hidden_test(Convolution, "Convolution.backward", assignment="conv_pool_backward")
 
@@ -10,15 +10,15 @@ It prints the feedback and evaluates to the score, which nbgrader takes as the c
 
 The student's code runs in this same kernel and could have changed anything in it (numpy included),
 so the kernel only *runs* the student's class; everything that decides the score happens in a fresh
-``python -I -m graders.notebook_tests`` process (the *judge*):
+``python -I -m graders.course.notebook_tests`` process (the *judge*):
 
 1. the judge derives the grading inputs from the course seeds, (secret, student, assignment), and
    sends them to the kernel (the secret never leaves the judge);
-2. the kernel runs the student's class on them (``graders.runner.run_case``), with print output,
+2. the kernel runs the student's class on them (``graders.core.runner.run_case``), with print output,
    warnings and stray errors kept out of the cell (any stderr would make nbgrader score it 0), under
    a time budget, and sends back what came out: arrays as .npy bytes (``allow_pickle=False``), other
-   values described (``graders.sandbox_worker.encode_value``);
-3. the judge regenerates the inputs itself, runs the reference solutions, compares (``graders.check``)
+   values described (``graders.engine.sandbox_worker.encode_value``);
+3. the judge regenerates the inputs itself, runs the reference solutions, compares (``graders.core.check``)
    and answers with the report as JSON.
 
 Who is graded: under ``nbgrader autograde`` (env NBGRADER_EXECUTION=autograde) the kernel's working
@@ -45,8 +45,8 @@ from pathlib import Path
 
 import numpy as np
 
-from graders.runner import run_case
-from graders.sandbox_worker import (array_to_bytes, bytes_to_array, decode_value, encode_value, pack_message,
+from graders.core.runner import run_case
+from graders.engine.sandbox_worker import (array_to_bytes, bytes_to_array, decode_value, encode_value, pack_message,
                                     read_message, split_frames)
 from utils.checking import describe_exception
 
@@ -209,7 +209,7 @@ class _Judge:
     """The judge process, seen from the kernel: cases in, outputs out, report back (one pipe each way)."""
 
     def __init__(self, method, student, assignment, course_dir):
-        self.args = [sys.executable, "-I", "-m", "graders.notebook_tests", "--method", method,
+        self.args = [sys.executable, "-I", "-m", "graders.course.notebook_tests", "--method", method,
                      "--student", student, "--assignment", assignment, "--course", str(course_dir)]
 
     def __enter__(self):
@@ -269,10 +269,10 @@ class _Judge:
 
 def judge(method, student, assignment, course_dir, stdin, stdout):
     """The fresh process: send the cases, read the student's outputs, compare, write the JSON report."""
-    from graders.cases import random_cases
-    from graders.check import grade_cases
+    from graders.core.cases import random_cases
+    from graders.core.check import grade_cases
     from graders.exercises import get_exercise
-    from graders.seeds import course_seeds, load_course_secret
+    from graders.core.seeds import course_seeds, load_course_secret
 
     exercise = get_exercise(method)
     seeds = course_seeds(load_course_secret(course_dir), student, assignment)
@@ -331,7 +331,7 @@ def _read_capped(stream, limit):
 
 def main(argv=None):
     import argparse
-    parser = argparse.ArgumentParser(prog="python -m graders.notebook_tests",
+    parser = argparse.ArgumentParser(prog="python -m graders.course.notebook_tests",
                                      description="The judge of a notebook's hidden test (started by run_hidden_test).")
     parser.add_argument("--method", required=True)
     parser.add_argument("--student", required=True)

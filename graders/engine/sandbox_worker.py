@@ -1,7 +1,7 @@
 """The untrusted side of the grading engine: a zygote that forks one contained child per method run.
 
-``graders.sandbox`` starts this file as a fresh interpreter (``python -I -S -B``, clean
-environment) that imports numpy, ``utils`` and ``graders/runner.py`` (by path, under private
+``graders.engine.sandbox`` starts this file as a fresh interpreter (``python -I -S -B``, clean
+environment) that imports numpy, ``utils`` and ``graders/core/runner.py`` (by path, under private
 names) and nothing else of backprop-lab: it never sees ``solutions``, the course secret or an
 expected output. For each job it forks a child that locks itself in before it runs a line of
 the student's code:
@@ -787,7 +787,7 @@ def zygote_main(cfg, run_case):
 
 
 # ---------------------------------------------------------------------------------------------
-# Entry point of the zygote (graders.sandbox starts it with numpy already importable).
+# Entry point of the zygote (graders.engine.sandbox starts it with numpy already importable).
 
 SYSTEM_READ = ["/usr", "/lib", "/lib64", "/lib32", "/etc/ld.so.cache", "/etc/localtime"]
 
@@ -804,7 +804,7 @@ def _load_by_path(name, path, package_dir=None):
 
 
 def main(cfg):
-    """cfg: the JSON the parent passed on the command line (see graders.sandbox)."""
+    """cfg: the JSON the parent passed on the command line (see graders.engine.sandbox)."""
     _load_by_path("utils", os.path.join(cfg["utils_dir"], "__init__.py"), cfg["utils_dir"])
     runner = _load_by_path("_backprop_runner", cfg["runner"])
     numpy_dir = os.path.dirname(np.__file__)

@@ -186,5 +186,5 @@ def _write_assignment(db, api, assignment, results, students):
 def _timestamp(text):
     if not text:
         return None
-    from graders.submissions import _parse_time
+    from graders.engine.submissions import _parse_time
     return _parse_time(text)

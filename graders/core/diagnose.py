@@ -4,8 +4,8 @@ A mistake explains a wrong output when its own output differs from the reference
 student's (to 1e-5); it explains an error when it raises the very same error. The matching rule
 lives in ``utils.checking.match_mistakes`` so that the students' self-check applies it too.
 """
-from graders.mistakes import mistakes_for
-from graders.runner import run_case
+from graders.core.mistakes import mistakes_for
+from graders.core.runner import run_case
 from utils.checking import ATOL, Candidate, compare_outputs, error_summary, match_mistakes, same_values
 
 
@@ -33,7 +33,7 @@ def diagnose_all(method, case, student_outputs, reference_outputs, error=None, p
 
     Inputs:
     - method: "Convolution.backward" or "MaxPool.backward"
-    - case: a graders.cases.Case (its inputs are what the mistakes run on)
+    - case: a graders.core.cases.Case (its inputs are what the mistakes run on)
     - student_outputs: {"dx": ..., ...} as the student's code produced them (None if it raised)
     - reference_outputs: the reference's outputs on the same case
     - error: the text of what the student's code raised (describe_exception), if it raised

@@ -1,7 +1,7 @@
 """The catalogue of classic wrong backward passes, each a real implementation.
 
 Every Mistake holds a subclass of the reference class whose ``backward`` is written the way a
-student who has that misconception writes it. ``graders.diagnose`` runs them on a failing case's
+student who has that misconception writes it. ``graders.core.diagnose`` runs them on a failing case's
 inputs: when a student's wrong output equals a mistake's, the feedback names the mistake (its
 title) and gives its hint, a question that leads to the fix without giving the code.
 
