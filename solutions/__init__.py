@@ -11,5 +11,8 @@ The course build turns those lines into nbgrader solution regions, so the notebo
 code comes from here and nowhere else.
 """
 from solutions.layers import AvgPool, Convolution, MaxPool
+from solutions.nhwc_conv import Conv2D
+from solutions.tf_pooling import TFAvgPool, TFAvgPool3D, TFMaxPool3D, TFMaxPoolWithArgmax
 
-__all__ = ["Convolution", "MaxPool", "AvgPool"]
+__all__ = ["Convolution", "MaxPool", "AvgPool",
+           "TFAvgPool", "TFMaxPoolWithArgmax", "TFMaxPool3D", "TFAvgPool3D", "Conv2D"]
