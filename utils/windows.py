@@ -203,11 +203,14 @@ def fold_windows(windows, input_shape, window, strides=1, pads=0, *, axes=None):
     dtype = windows.dtype if np.issubdtype(windows.dtype, np.inexact) else np.float64
     padded = np.zeros(padded_shape, dtype=dtype)
     # One addition per offset inside the window: every window's element at that offset, at once.
+    # The window axes moved first (one copy), so that each addition reads a contiguous block.
+    k = len(window)
+    by_offset = np.ascontiguousarray(np.moveaxis(windows, range(-k, 0), range(k)))
     for offset in np.ndindex(*window):
         target = [slice(None)] * len(padded_shape)
         for a, j, s, o in zip(axes, offset, strides, out):
             target[a] = slice(j, j + (o - 1) * s + 1, s)
-        padded[tuple(target)] += windows[(Ellipsis,) + offset]
+        padded[tuple(target)] += by_offset[offset]
     crop = [slice(None)] * len(padded_shape)
     for a, (before, _) in zip(axes, pads):
         crop[a] = slice(before, before + input_shape[a])
