@@ -85,6 +85,27 @@ def col2im(col, input_shape, filter_h, filter_w, stride=1, pad=0):
     return crop(xp, pad)
 
 
+def book_col2im(col, input_shape, filter_h, filter_w, stride=1, pad=0):
+    """col2im as the book ("Deep Learning from Scratch", ch. 7) and Educoder define it: ``col`` of
+    any shape is reshaped (C order) to (N, out_h, out_w, C, filter_h, filter_w), then every element
+    is added into a float64 image, one window element at a time; the padding is cut off.
+
+    Used as the parity oracle: utils.col2im must accept whatever this accepts and agree with it.
+    """
+    N, C, H, W = input_shape
+    out_h = output_size(H, filter_h, stride, pad)
+    out_w = output_size(W, filter_w, stride, pad)
+    windows = np.reshape(col, (N, out_h, out_w, C, filter_h, filter_w))  # raises on a wrong size, as the book does
+    xp = np.zeros((N, C, H + 2 * pad, W + 2 * pad))
+    for n in range(N):
+        for oh, ow, top, left in window_corners(H, W, filter_h, filter_w, stride, pad):
+            for c in range(C):
+                for i in range(filter_h):
+                    for j in range(filter_w):
+                        xp[n, c, top + i, left + j] += windows[n, oh, ow, c, i, j]
+    return crop(xp, pad)
+
+
 # ---------------------------------------------------------------- convolution
 
 def conv_forward(x, W, b, stride=1, pad=0):

@@ -18,6 +18,7 @@ from graders.core.runner import run_case
 from graders.core.scoring import method_passed, method_score
 from graders.core.seeds import course_seeds
 from solutions import Convolution, MaxPool
+from utils import col2im
 from utils.checking import describe_exception
 
 SEEDS = course_seeds("test secret", "alice", "conv_pool_backward")
@@ -80,13 +81,26 @@ def test_nan_and_inf_never_pass(bad):
     (np.zeros((2, 3, 5, 4)), "dx has shape (2, 3, 5, 4); expected (2, 3, 4, 5) (the shape of x). It has the right "
                              "number of elements: a reshape or transpose is off."),
     (np.zeros((2, 3, 4)), "dx has shape (2, 3, 4); expected (2, 3, 4, 5)"),
-    (np.zeros((2, 3, 4, 5), dtype=np.float32), "dx has dtype float32; expected float64"),
-    (np.zeros((2, 3, 4, 5), dtype=int), "dx has dtype int64; expected float64"),
+    (np.zeros((2, 3, 4, 5), dtype=bool), "dx has dtype bool; expected float64"),
+    (np.zeros((2, 3, 4, 5), dtype=complex), "dx has dtype complex128; expected float64"),
 ])
 def test_types_and_shapes_are_checked_before_values(value, words):
     [result] = compare_outputs({"dx": value}, {"dx": np.zeros((2, 3, 4, 5))})
     assert not result.passed and words in result.message
     assert result.max_abs_error is None and result.n_wrong is None and result.n_total == 120
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.int64])
+def test_values_decide_a_float32_result_within_the_tolerance_passes_with_a_note(dtype):
+    rng = np.random.default_rng(3)
+    expected = rng.integers(-3, 3, (2, 3, 4, 5)).astype(np.float64) + rng.standard_normal((2, 3, 4, 5)) * (
+        dtype is np.float32)
+    [result] = compare_outputs({"dx": expected.astype(dtype)}, {"dx": expected})
+    assert result.passed and "dtype" in result.note and "float64" in result.note
+    wrong = expected.astype(dtype)
+    wrong[0, 0, 0, 0] += 1
+    [result] = compare_outputs({"dx": wrong}, {"dx": expected})
+    assert not result.passed and result.n_wrong == 1 and result.note
 
 
 def test_missing_attributes_are_named():
@@ -220,9 +234,28 @@ def test_exceptions_are_reported_with_the_students_own_lines(tmp_path):
     assert "checking.py" not in error and "site-packages" not in error
     feedback = report.feedback
     assert feedback.count("your code raised IndexError: index 99") == 1  # the messages differ in sizes only
-    # the first three failing cases in full, the rest in one line each: the pattern is clear by then
-    assert feedback.count("your code raised IndexError again, as in overlap.") == 2
-    assert feedback.count("your code raised IndexError again.") == 5
+    # shown once, with its lines; the other cases refer to where it was shown
+    assert feedback.count("line 17, in helper: return dout[99, 99]") == 1
+    assert feedback.count("the same error as in overlap (your code raised IndexError).") == 7
+    assert "again" not in feedback
+
+
+class FailsLate(MaxPool):
+    """Right on the first cases, then a different error on each later one (an error never shown before)."""
+
+    def backward(self, dout):
+        if self.x.shape == (2, 3, 8, 6):  # size_not_divisible: the 5th case
+            raise KeyError("only here")
+        if self.x.shape == (3, 2, 7, 8):  # stride_over_window: the 6th
+            return [1, 2]
+        return dout.sum() * np.ones(self.x.shape)
+
+
+def test_an_error_after_the_detailed_cases_is_shown_in_full_once():
+    feedback = check("MaxPool.backward", FailsLate, SEEDS).feedback
+    assert "again" not in feedback
+    assert feedback.count("your code raised KeyError: 'only here'") == 1
+    assert "in backward: raise KeyError" in feedback
 
 
 @pytest.mark.parametrize("student_cls, words", [
@@ -308,3 +341,53 @@ def test_match_mistakes_needs_the_whole_error_and_stops_early():
 
     assert match_mistakes({"dx": dx}, ["dx"], candidates()) == ["dx_one"]
     assert consumed == ["other", "dx_one"]  # lazy: the third mistake never ran
+
+
+# ---------------------------------------------------------------- determinism
+
+class ChangesEveryRun(MaxPool):
+    """Right the first time, then off by a little more on every later layer: state kept between layers."""
+    calls = 0
+
+    def backward(self, dout):
+        ChangesEveryRun.calls += 1
+        dx = MaxPool.backward(self, dout)
+        return dx + 1e-3 * (ChangesEveryRun.calls % 2)
+
+
+def test_an_output_that_changes_between_two_identical_runs_fails_the_case():
+    report = check("MaxPool.backward", ChangesEveryRun, SEEDS)
+    assert report.score == 0.0
+    assert all(case.error.startswith("your code gave different results on two runs") for case in report.cases)
+    assert "reads memory it does not own" in report.feedback
+    assert report.feedback.count("Regrading would then give another score") == 1
+
+
+class ReadsPastTheEnd(MaxPool):
+    """dcol read through as_strided with a row stride one number too long: the last rows run past dmax's end."""
+
+    def backward(self, dout):
+        from numpy.lib.stride_tricks import as_strided
+        dout = dout.transpose(0, 2, 3, 1)
+        pool_size = self.pool_h * self.pool_w
+        dmax = np.zeros((dout.size, pool_size))
+        dmax[np.arange(self.arg_max.size), self.arg_max] = dout.flatten()
+        N, out_h, out_w, C = dout.shape
+        dcol = as_strided(dmax, shape=(N * out_h * out_w, C * pool_size),
+                          strides=((C * pool_size + 1) * dmax.itemsize, dmax.itemsize))
+        return col2im(dcol.copy(), self.x.shape, self.pool_h, self.pool_w, self.stride, self.pad)
+
+
+def test_reading_past_the_end_never_scores_full_marks_and_the_runner_runs_twice():
+    report = check("MaxPool.backward", ReadsPastTheEnd, SEEDS)
+    assert not report.passed and report.score < 5.0
+    calls = []
+
+    class Counted(MaxPool):
+        def backward(self, dout):
+            calls.append(1)
+            return MaxPool.backward(self, dout)
+
+    run_case(Counted, "MaxPool.backward", {"pool_h": 2, "pool_w": 2, "stride": 2, "pad": 0},
+             {"x": np.ones((1, 1, 2, 2)), "dout": np.ones((1, 1, 1, 1))})
+    assert len(calls) == 2

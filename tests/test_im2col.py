@@ -214,9 +214,43 @@ def test_bad_stride_pad_or_filter(function, argument, value, pattern):
 
 def test_col_shape_must_match_input_shape():
     # (1, 2, 4, 4) with 3x3 windows, stride 1: 2*2 = 4 windows of 2*9 = 18 numbers.
-    pattern = (r"col2im: col has shape \(4, 9\), but input_shape \(1, 2, 4, 4\) with a 3x3 filter, "
+    pattern = (r"col2im: col has shape \(4, 9\) \(36 numbers\), but input_shape \(1, 2, 4, 4\) with a 3x3 filter, "
                r"stride=1, pad=0 needs \(N\*out_h\*out_w, C\*filter_h\*filter_w\) = \(4, 18\)")
     with pytest.raises(ValueError, match=pattern):
         col2im(np.zeros((4, 9)), (1, 2, 4, 4), 3, 3)
-    with pytest.raises(ValueError, match=r"col has shape \(72,\)"):
-        col2im(np.zeros(72), (1, 2, 4, 4), 3, 3)  # right size, wrong shape: a flattened col
+    with pytest.raises(ValueError, match=r"col has shape \(71,\) \(71 numbers\).* \(72 numbers\)"):
+        col2im(np.zeros(71), (1, 2, 4, 4), 3, 3)  # one number short
+    with pytest.raises(ValueError, match=r"col has shape \(4, 18, 2\)"):
+        col2im(np.zeros((4, 18, 2)), (1, 2, 4, 4), 3, 3)  # twice too many
+
+
+# ---------------------------------------------------------------- Educoder parity
+
+@pytest.mark.parametrize("geometry", GEOMETRIES, ids=str)
+def test_col2im_agrees_with_the_books_on_any_shape_of_the_right_size(geometry):
+    # The book's col2im reshapes whatever it gets; answers rely on it (MaxPool's dmax passed as it is).
+    N, C, H, W = geometry.x_shape
+    fh, fw = geometry.window[:2]
+    rows, columns = geometry.col_shape
+    col = seeded_rng("parity", geometry).standard_normal(rows * columns)
+    shapes = [(rows, columns), (rows * C, fh * fw), (rows * columns,), (N, rows // N, C, fh * fw), (columns, rows)]
+    for shape in shapes:
+        np.testing.assert_allclose(col2im(col.reshape(shape), geometry.x_shape, *geometry.window),
+                                   oracles.book_col2im(col.reshape(shape), geometry.x_shape, *geometry.window),
+                                   **EXACT)
+
+
+def test_maxpool_dmax_passed_straight_to_col2im_gives_the_reference_dx():
+    # The public answer style: dmax (N*out_h*out_w*C, pool_h*pool_w) handed to col2im without regrouping.
+    from solutions import MaxPool
+    rng = np.random.default_rng(7)
+    x = rng.standard_normal((2, 3, 5, 7))
+    layer = MaxPool(2, 3, stride=2, pad=1)
+    out = layer.forward(x)
+    dout = rng.standard_normal(out.shape)
+    expected = layer.backward(dout)
+    flat = dout.transpose(0, 2, 3, 1).flatten()
+    dmax = np.zeros((flat.size, 6))
+    dmax[np.arange(flat.size), layer.arg_max] = flat
+    np.testing.assert_allclose(col2im(dmax, x.shape, 2, 3, 2, 1), expected, **EXACT)
+    np.testing.assert_allclose(oracles.book_col2im(dmax, x.shape, 2, 3, 2, 1), expected, **EXACT)

@@ -53,7 +53,48 @@ def layer_spec(method):
     return LAYERS[class_name]
 
 
-def run_layer(cls, method, params, inputs):
+class NondeterministicOutput(Exception):
+    """The same code gave different outputs on two runs with the same inputs."""
+
+
+NONDETERMINISTIC = "your code gave different results on two runs with the same inputs"
+
+
+def _same_output(a, b):
+    """True when two runs produced the very same value (arrays: same shape, dtype and bits, NaN equal to NaN)."""
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        if not (isinstance(a, np.ndarray) and isinstance(b, np.ndarray)) or a.shape != b.shape or a.dtype != b.dtype:
+            return False
+        if a.dtype.kind in "fc":
+            return bool(np.array_equal(a, b, equal_nan=True))
+        try:
+            return bool(np.array_equal(a, b))
+        except Exception:
+            return False
+    if type(a) is not type(b):
+        return False
+    try:
+        return bool(a == b) or (a != a and b != b)  # numbers, None, strings; NaN == NaN here
+    except Exception:
+        return repr(a) == repr(b)
+
+
+def _differing(first, second):
+    """Names of the outputs that differ between two runs, and where the first difference of an array is."""
+    names, where = [], None
+    for name in first:
+        if not _same_output(first[name], second[name]):
+            names.append(LABELS.get(name, name))
+            a, b = first[name], second[name]
+            if where is None and isinstance(a, np.ndarray) and isinstance(b, np.ndarray) and a.shape == b.shape:
+                with np.errstate(invalid="ignore"):
+                    differ = np.argwhere(~((a == b) | ((a != a) & (b != b))))
+                if len(differ):
+                    where = f"{LABELS.get(name, name)}{tuple(int(i) for i in differ[0])}"
+    return names, where
+
+
+def run_layer(cls, method, params, inputs, runs=2):
     """Build a layer of class ``cls``, run forward then backward, return the backward pass's outputs.
 
     The layer gets copies of the inputs, so code that changes its arguments in place cannot change
@@ -69,6 +110,10 @@ def run_layer(cls, method, params, inputs):
     - inputs: arrays; x: (N, C, H, W) and dout: (N, FN or C, out_h, out_w); for the convolution
       also W: (FN, C, FH, FW) and b: (FN,)
 
+    - runs: how many times to run it, each time on a new layer with new copies (2: a result that
+      changes from run to run comes from memory the code does not own, and would make regrades
+      disagree; it raises NondeterministicOutput, which describe_exception words for the student)
+
     Returns:
     - {"dx": what backward returned, "dW": layer.dW, "db": layer.db}, with only the exercise's
       outputs (a missing attribute reads as None)
@@ -76,6 +121,18 @@ def run_layer(cls, method, params, inputs):
     spec = layer_spec(method)
     if not callable(cls):
         raise TypeError(f"expected the class {str(method).split('.')[0]}, got {_kind(cls)}")
+    first = _run_once(cls, spec, params, inputs)
+    for _ in range(runs - 1):
+        names, where = _differing(first, _run_once(cls, spec, params, inputs))
+        if names:
+            raise NondeterministicOutput(
+                f"{' and '.join(names)} changed between two runs"
+                + (f" (first at {where})" if where else "") + ": the code reads memory it does not own, or keeps something from an earlier layer")
+    return first
+
+
+def _run_once(cls, spec, params, inputs):
+    """One run on a new layer with new copies of the inputs."""
     args = [np.array(inputs[name], copy=True) if name in inputs else params[name] for name in spec.init_args]
     # Warnings (0/0 in a wrong answer, say) would land on stderr; the comparison reports NaN anyway.
     with warnings.catch_warnings(), np.errstate(all="ignore"):
@@ -120,6 +177,11 @@ def describe_exception(exc, cls=None):
     Returns text: "your code raised " + the error_summary, then up to three
     "line 12, in backward: <code>" lines.
     """
+    if isinstance(exc, NondeterministicOutput):
+        return (f"{NONDETERMINISTIC}: {exc}.\n"
+                f"  Regrading would then give another score. Look for values read before they are written "
+                f"(np.empty never filled) or a view that reaches past the end of its array (as_strided, "
+                f"np.ndarray(buffer=...)): every value you read must be one you computed.")
     lines = ["your code raised " + error_summary(exc)]
     if isinstance(exc, NotImplementedError):
         lines.append("  The exercise is not answered yet: replace `raise NotImplementedError()` with your code.")
@@ -148,11 +210,14 @@ class OutputResult:
     n_wrong: int = None
     n_total: int = None
     error_map: list = None  # where the values are wrong, for the instructor's heat map (set by the grader)
+    note: str = None  # something worth knowing that does not change the verdict (a float32 result)
 
     def to_dict(self):
         """JSON-ready (a non-finite max_abs_error becomes None)."""
         error = self.max_abs_error
         extra = {"error_map": self.error_map} if self.error_map is not None else {}
+        if self.note is not None:
+            extra["note"] = self.note
         return {
             "name": self.name,
             "passed": self.passed,
@@ -203,8 +268,15 @@ def _compare_one(name, got, expected, atol):
         if got.size == expected.size:
             message += " It has the right number of elements: a reshape or transpose is off."
         return structural(message)
+    note = None
     if got.dtype != expected.dtype:
-        return structural(f"{label} has dtype {got.dtype}; expected {expected.dtype}, the dtype of the inputs.")
+        # Values decide: float32 (or int) numbers within atol pass, as they would on Educoder. Booleans,
+        # complex numbers and objects are not gradients of real inputs.
+        if got.dtype == np.bool_ or not (np.issubdtype(got.dtype, np.floating) or np.issubdtype(got.dtype, np.integer)):
+            return structural(f"{label} has dtype {got.dtype}; expected {expected.dtype}, the dtype of the inputs.")
+        note = (f"{label} has dtype {got.dtype}; {expected.dtype}, the dtype of the inputs, is expected. Only the "
+                f"values are graded, but a lower precision can cost you the {atol:g} tolerance.")
+        got = got.astype(np.float64)
 
     diff = np.abs(got - expected)
     worst_flat = int(np.argmax(diff)) if diff.size else 0  # argmax finds the first NaN, if any
@@ -212,7 +284,7 @@ def _compare_one(name, got, expected, atol):
     worst = tuple(int(i) for i in np.unravel_index(worst_flat, diff.shape)) if diff.size else ()
     if max_error <= atol:  # False for NaN
         return OutputResult(name, True, f"{label} is correct (largest error {max_error:.1e}).",
-                            max_error, worst, 0, n_total)
+                            max_error, worst, 0, n_total, note=note)
     if np.isnan(max_error):
         max_error = float("inf")
     n_wrong = int(np.count_nonzero(~(diff <= atol)))  # NaN compares False, so NaN counts as wrong
@@ -226,10 +298,10 @@ def _compare_one(name, got, expected, atol):
         others = n_wrong - n_nonfinite
         if others:
             message += f" Besides, {others} finite value(s) are off by more than {atol:g}."
-        return OutputResult(name, False, message, max_error, first, n_wrong, n_total)
+        return OutputResult(name, False, message, max_error, first, n_wrong, n_total, note=note)
     message = (f"{label}: {n_wrong} of {n_total} values are off by more than {atol:g}; the largest error is "
                f"{max_error:.3g} at index {worst} (yours {_number(got[worst])}, expected {_number(expected[worst])}).")
-    return OutputResult(name, False, message, max_error, worst, n_wrong, n_total)
+    return OutputResult(name, False, message, max_error, worst, n_wrong, n_total, note=note)
 
 
 def compare_outputs(student, reference, atol=ATOL):
@@ -391,6 +463,16 @@ def _structural_signature(outputs):
     return tuple((output.name, re.sub(r"\d+", "#", output.message)) for output in wrong)
 
 
+def _error_lines(case, seen):
+    """The case's error in full the first time it is met (message and the student's lines), afterwards
+    a reference to the case where it was shown: every error is shown once, with its line."""
+    signature = _error_signature(case.error)
+    if signature in seen:
+        return [_indent(f"the same error as in {seen[signature]} ({signature[0]}).")]
+    seen[signature] = case.name
+    return [_indent(case.error)]
+
+
 def case_lines(case, show_error=True, seen=None, brief=False):
     """A ✓/✗ line for the case, then (when it failed) what went wrong, indented.
 
@@ -401,22 +483,18 @@ def case_lines(case, show_error=True, seen=None, brief=False):
     lines = [f"{mark} {case.name}: {case.description} [{case.setting}]"]
     if case.passed:
         return lines
+    seen = {} if seen is None else seen
     if brief:
         if case.error is not None and show_error:
-            lines.append(_indent(f"{_error_signature(case.error)[0]} again."))
+            lines += _error_lines(case, seen)
         wrong = [LABELS.get(output.name, output.name) for output in case.outputs if not output.passed]
         if wrong:
             lines.append(_indent(f"{' and '.join(wrong)} wrong"
                                  + (": " + "; ".join(m.title for m in case.diagnosis) if case.diagnosis else "")))
         return lines
-    seen = {} if seen is None else seen
     if case.error is not None:
-        signature = _error_signature(case.error)
-        if show_error and signature in seen:
-            lines.append(_indent(f"{signature[0]} again, as in {seen[signature]}."))
-        elif show_error:
-            lines.append(_indent(case.error))
-            seen[signature] = case.name
+        if show_error:
+            lines += _error_lines(case, seen)
     else:
         signature = _structural_signature(case.outputs)
         wrong = [output for output in case.outputs if not output.passed]
@@ -457,9 +535,11 @@ def feedback_text(cases, score=None, max_score=None, verbose=False, detailed=3):
     n = len(cases)
     passed = [case for case in cases if case.passed]
     failed = [case for case in cases if not case.passed]
+    notes = note_lines(cases)
     if not failed:
         summary = f"All {n} cases passed."
-        return "\n".join([line for case in cases for line in case_lines(case)] + [summary]) if verbose else summary
+        lines = [line for case in cases for line in case_lines(case)] if verbose else []
+        return "\n".join(lines + [summary] + notes)
     summary = f"{len(passed)} of {n} cases passed"
     summary += f": {score:g} of {max_score:g} points." if score is not None and max_score is not None else "."
     errors = {case.error for case in failed}
@@ -474,10 +554,20 @@ def feedback_text(cases, score=None, max_score=None, verbose=False, detailed=3):
         if case.passed:
             lines += case_lines(case)
         elif same_error or shown >= detailed:
-            lines += case_lines(case, show_error=not same_error, brief=True)
+            lines += case_lines(case, show_error=not same_error, seen=seen, brief=True)
         else:
             lines += case_lines(case, True, seen)
             shown += 1
     if passed and not verbose:
         lines.append("✓ passed: " + ", ".join(case.name for case in passed))
-    return "\n".join(lines)
+    return "\n".join(lines + notes)
+
+
+def note_lines(cases):
+    """"Note: ..." once for every different note on the outputs (a float32 result, say)."""
+    notes = []
+    for case in cases:
+        for output in case.outputs:
+            if output.note and f"Note: {output.note}" not in notes:
+                notes.append(f"Note: {output.note}")
+    return notes

@@ -79,7 +79,10 @@ def col2im(col, input_shape, filter_h, filter_w, stride=1, pad=0):
     That is why the backward pass of an im2col-based layer ends with col2im.
 
     Inputs:
-    - col: (N*out_h*out_w, C*filter_h*filter_w), laid out as im2col returns it
+    - col: (N*out_h*out_w, C*filter_h*filter_w), laid out as im2col returns it. Like the book's
+      col2im (and Educoder's), any array with that number of elements is accepted and read in that
+      layout: MaxPool's dmax of shape (N*out_h*out_w*C, pool_h*pool_w) holds the same numbers in the
+      same order, so it may be passed as it is. A wrong number of elements is an error.
     - input_shape: (N, C, H, W) of the images im2col was applied to
     - filter_h, filter_w, stride, pad: as given to im2col
 
@@ -94,11 +97,11 @@ def col2im(col, input_shape, filter_h, filter_w, stride=1, pad=0):
     out_h = conv_output_size(H, filter_h, stride, pad)
     out_w = conv_output_size(W, filter_w, stride, pad)
     expected = (N * out_h * out_w, C * filter_h * filter_w)
-    if col.shape != expected:
+    if col.size != expected[0] * expected[1]:
         raise ValueError(
-            f"col2im: col has shape {col.shape}, but input_shape {input_shape} with a "
+            f"col2im: col has shape {col.shape} ({col.size} numbers), but input_shape {input_shape} with a "
             f"{filter_h}x{filter_w} filter, stride={stride}, pad={pad} needs "
-            f"(N*out_h*out_w, C*filter_h*filter_w) = {expected}")
+            f"(N*out_h*out_w, C*filter_h*filter_w) = {expected} ({expected[0] * expected[1]} numbers)")
 
     result_dtype = col.dtype if np.issubdtype(col.dtype, np.inexact) else np.float64
     Hp, Wp = H + 2 * pad, W + 2 * pad

@@ -286,15 +286,6 @@ class PoolFancyColon(MaxPool):
         return col2im(dcol, self.x.shape, self.pool_h, self.pool_w, self.stride, self.pad)
 
 
-class PoolDmaxNotRegrouped(MaxPool):
-    def backward(self, dout):
-        N, C, out_h, out_w, pool_size = _pool_sizes(self, dout)
-        dmax = np.zeros((dout.size, pool_size))
-        dmax[np.arange(self.arg_max.size), self.arg_max] = dout.transpose(0, 2, 3, 1).flatten()
-        # one row per (window, channel), but col2im wants one row per window: (N*out_h*out_w, C*pool_size)
-        return col2im(dmax, self.x.shape, self.pool_h, self.pool_w, self.stride, self.pad)
-
-
 def _pool_dcol(layer, dout):
     """The correct dcol: (N*out_h*out_w, C*pool_h*pool_w), dout at each window's arg_max."""
     N, C, out_h, out_w, pool_size = _pool_sizes(layer, dout)
@@ -436,10 +427,6 @@ MISTAKES = [
             "dmax[:, self.arg_max] picks, for every row, every column listed in arg_max. How do you index "
             "exactly one element in each row: row i, column arg_max[i]?",
             PoolFancyColon),
-    Mistake("pool_dmax_not_regrouped", _POOL, "dmax passed to col2im without regrouping the channels",
-            "dmax has one row per (window, channel), but col2im expects one row per window holding all "
-            "channels: (N*out_h*out_w, C*pool_h*pool_w). How must dmax be reshaped?",
-            PoolDmaxNotRegrouped),
     Mistake("pool_overwrite", _POOL, "overlapping windows overwritten instead of summed",
             "When windows overlap, a pixel can be the maximum of several windows and gets dout from each. "
             "Does your code add them, or does a later window overwrite (even with zeros) what an earlier "

@@ -1,6 +1,7 @@
-"""expected: wrong unknown
+"""expected: correct
 
-Right values, returned as float32.
+Right values, returned as float32: values decide (within 1e-5, as on Educoder); the feedback notes
+that float64 is expected.
 """
 import numpy as np  # noqa: F401  (the notebook's imports cell gives an answer these names)
 

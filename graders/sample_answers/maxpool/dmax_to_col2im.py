@@ -1,6 +1,8 @@
-"""expected: wrong pool_dmax_not_regrouped
+"""expected: correct
 
-put_along_axis right, then dmax given to col2im as it is.
+put_along_axis, then dmax (N*out_h*out_w*C, pool_h*pool_w) given to col2im as it is: col2im reads any
+array of the right size in its layout, as the book's and Educoder's do, and dmax's numbers are already
+in that order.
 """
 import numpy as np  # noqa: F401  (the notebook's imports cell gives an answer these names)
 
