@@ -118,6 +118,20 @@ def test_summary_counts_mistakes_once_per_submission(reports):
                             ["Convolution.backward", "Title of transpose", "1"]]
 
 
+def test_summary_counts_from_the_tests_diagnosis_with_an_unrecognised_bucket():
+    from graders.reports.html import NOT_ANSWERED, UNRECOGNISED, mistake_counts
+    failed = dict(_test("MaxPool.backward", [_case("overlap", False)]), diagnosis=[])
+    probed = dict(_test("Convolution.backward", [_case("basic", False)]),
+                  diagnosis=[{"name": "probe_padding", "title": "dx wrong only with padding", "hint": "?"}])
+    stub = dict(_test("Convolution.backward", [_case("basic", False)]), diagnosis=[],
+                feedback="your code raised NotImplementedError")
+    graded = [_submission("dan", [failed, probed]), _submission("eve", [failed, stub]),
+              _submission("fay", [_test("MaxPool.backward", [_case("overlap", True)])])]
+    assert mistake_counts(graded) == [("MaxPool.backward", UNRECOGNISED, 2),
+                                      ("Convolution.backward", "dx wrong only with padding", 1),
+                                      ("Convolution.backward", NOT_ANSWERED, 1)]
+
+
 def test_summary_ranks_failing_cases(reports):
     out, summary = reports
     rows = Tables(summary.read_text()).table_with("failed by")[1:]

@@ -61,22 +61,20 @@ NONDETERMINISTIC = "your code gave different results on two runs with the same i
 
 
 def _same_output(a, b):
-    """True when two runs produced the very same value (arrays: same shape, dtype and bits, NaN equal to NaN)."""
-    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
-        if not (isinstance(a, np.ndarray) and isinstance(b, np.ndarray)) or a.shape != b.shape or a.dtype != b.dtype:
+    """True when two runs produced the same value: numeric arrays with the same shape, dtype and numbers
+    (NaN equal to NaN), or the same number. Anything else (None, a list, an object) is judged by its type
+    only: it fails the comparison anyway, and a new object each run is not a sign of stray memory."""
+    numeric = "biufc"
+    if isinstance(a, np.ndarray) and isinstance(b, np.ndarray) and a.dtype.kind in numeric \
+            and b.dtype.kind in numeric:
+        if a.shape != b.shape or a.dtype != b.dtype:
             return False
-        if a.dtype.kind in "fc":
-            return bool(np.array_equal(a, b, equal_nan=True))
-        try:
-            return bool(np.array_equal(a, b))
-        except Exception:
-            return False
+        return bool(np.array_equal(a, b, equal_nan=a.dtype.kind in "fc"))
     if type(a) is not type(b):
         return False
-    try:
-        return bool(a == b) or (a != a and b != b)  # numbers, None, strings; NaN == NaN here
-    except Exception:
-        return repr(a) == repr(b)
+    if isinstance(a, (float, int, np.number)) and not isinstance(a, bool):
+        return bool(a == b) or bool(np.isnan(a) and np.isnan(b))
+    return True
 
 
 def _differing(first, second):
@@ -523,14 +521,39 @@ def diagnosis_lines(cases, limit=3):
     return lines
 
 
-def feedback_text(cases, score=None, max_score=None, verbose=False, detailed=3):
+def finding_lines(findings, limit=3):
+    """'What the experiments show: <title>' and its hint, for the hints found by experiment (utils.probing)."""
+    lines = []
+    for finding in list(findings)[:limit]:
+        lines.append(f"What the experiments show: {finding.title}")
+        lines.append(_indent(finding.hint, "  "))
+    return lines
+
+
+def consistent_diagnoses(cases, fails_on):
+    """Keep a catalogued mistake only where it fits the whole picture: a student who passed a case on which
+    the mistake's own code fails does not make that mistake, even if one case's output happens to match it.
+
+    - cases: the CaseResults, in order; their .diagnosis lists are filtered in place
+    - fails_on(name, index): True when the mistake called name fails case number index
+    """
+    named = {mistake.name for case in cases for mistake in case.diagnosis}
+    wrong = {name for name in named
+             if any(case.passed and fails_on(name, index) for index, case in enumerate(cases))}
+    for case in cases:
+        case.diagnosis = [mistake for mistake in case.diagnosis if mistake.name not in wrong]
+    return cases
+
+
+def feedback_text(cases, score=None, max_score=None, verbose=False, detailed=3, findings=()):
     """The feedback on one method, as a student reads it.
 
     "All 8 cases passed." when everything passed; otherwise, first, how many passed (and the points)
     and the likely mistakes with a hint (what a student should read first), then every failing case
     with what went wrong, then the cases that passed. verbose (the self-check's style) lists every
     case with its ✓/✗ line. Only the first ``detailed`` failing cases are shown in full: after that a
-    student has seen the pattern, and a wall of numbers hides the hint.
+    student has seen the pattern, and a wall of numbers hides the hint. ``findings`` are the hints found
+    by experiment (utils.probing), listed after the catalogue's (the most specific).
     """
     n = len(cases)
     passed = [case for case in cases if case.passed]
@@ -548,6 +571,7 @@ def feedback_text(cases, score=None, max_score=None, verbose=False, detailed=3):
     if same_error:
         lines.append("Every failing case: " + failed[0].error)
     lines += diagnosis_lines(cases)
+    lines += finding_lines(findings)
     seen = {}
     shown = 0
     for case in (cases if verbose else failed):

@@ -14,8 +14,9 @@ from pathlib import Path
 
 import numpy as np
 
-from utils.checking import (ATOL, CaseResult, Candidate, compare_outputs, describe_exception, feedback_text,
-                            layer_spec, match_mistakes, run_layer)
+from utils.checking import (ATOL, CaseResult, Candidate, compare_outputs, consistent_diagnoses, describe_exception,
+                            feedback_text, layer_spec, match_mistakes, run_layer)
+from utils.probing import Run, experiment_findings, needs_experiments
 
 CASES_FILE = "selfcheck_cases.npz"
 FORMAT = "backprop-lab selfcheck cases"
@@ -46,10 +47,37 @@ def load_cases(cases_file=CASES_FILE):
     return meta, arrays
 
 
-def _check_case(cls, method, case, arrays, mistakes, outputs_names):
+def _stored(arrays, prefix, inputs, outputs_names):
+    """(inputs, expected outputs) of a stored case or probe."""
+    return ({name: arrays[f"{prefix}/{name}"] for name in inputs},
+            {name: arrays[f"{prefix}/expected/{name}"] for name in outputs_names})
+
+
+def _produce(cls, method, params, inputs):
+    """(outputs, None), or (None, error text) when the class raised."""
+    try:
+        return run_layer(cls, method, params, inputs), None
+    except (Exception, SystemExit) as exc:
+        return None, describe_exception(exc, cls)
+
+
+def _experiments(cls, method, exercise, arrays, cases, produced):
+    """The hints found by experiment: the class runs on the stored probes, utils.probing reads the runs."""
+    outputs_names = exercise["outputs"]
+    runs = []
+    for case, (outputs, error) in zip(cases, produced):
+        inputs, expected = _stored(arrays, f"{method}/{case['name']}", case["inputs"], outputs_names)
+        runs.append(Run(case["name"], case["params"], inputs, expected, outputs, error))
+    for probe in exercise.get("probes", []):
+        inputs, expected = _stored(arrays, f"{method}/probe/{probe['name']}", probe["inputs"], outputs_names)
+        outputs, error = _produce(cls, method, probe["params"], inputs)
+        runs.append(Run(probe["name"], probe["params"], inputs, expected, outputs, error, probe=True))
+    return experiment_findings(method, runs)
+
+
+def _check_case(cls, method, case, arrays, mistakes, outputs_names, produced):
     prefix = f"{method}/{case['name']}"
-    inputs = {name: arrays[f"{prefix}/{name}"] for name in case["inputs"]}
-    reference = {name: arrays[f"{prefix}/expected/{name}"] for name in outputs_names}
+    inputs, reference = _stored(arrays, prefix, case["inputs"], outputs_names)
     candidates = []
     for name, entry in case["mistakes"].items():
         differs = {output: arrays[f"{prefix}/mistake/{name}/{output}"] for output in entry["differs"]}
@@ -57,10 +85,8 @@ def _check_case(cls, method, case, arrays, mistakes, outputs_names):
         candidates.append(Candidate(name, differs, entry["error"]))
     order = [info.name for info in mistakes.values()]  # catalogue order
     candidates.sort(key=lambda candidate: order.index(candidate.name))
-    try:
-        outputs = run_layer(cls, method, case["params"], inputs)
-    except (Exception, SystemExit) as exc:
-        error = describe_exception(exc, cls)
+    outputs, error = produced
+    if error is not None:
         names = match_mistakes(None, [], candidates, student_error=error)
         return CaseResult(case["name"], case["description"], case["setting"], False, [], error,
                           [mistakes[name] for name in names])
@@ -95,9 +121,19 @@ def self_check(cls, method, cases_file=CASES_FILE):
         print(f"Self-check of {method} could not run: {exc}")
         return False
     mistakes = {info["name"]: MistakeInfo(info["name"], info["title"], info["hint"]) for info in exercise["mistakes"]}
-    results = [_check_case(cls, method, case, arrays, mistakes, exercise["outputs"]) for case in exercise["cases"]]
+    cases = exercise["cases"]
+    produced = []
+    for case in cases:
+        inputs, _ = _stored(arrays, f"{method}/{case['name']}", case["inputs"], [])
+        produced.append(_produce(cls, method, case["params"], inputs))
+    results = [_check_case(cls, method, case, arrays, mistakes, exercise["outputs"], outcome)
+               for case, outcome in zip(cases, produced)]
+    # The grader's rules, on the stored outputs: a mistake is named only if the class also fails every
+    # case the mistake fails; experiments only when some failure is left unexplained.
+    consistent_diagnoses(results, lambda name, index: name in cases[index]["mistakes"])
+    findings = _experiments(cls, method, exercise, arrays, cases, produced) if needs_experiments(results) else []
     print(f"Self-check of {method} on {len(results)} practice cases:")
-    print(feedback_text(results, verbose=True))
+    print(feedback_text(results, verbose=True, findings=findings))
     passed = all(result.passed for result in results)
     if passed:
         print("The grader tests these situations again with other random numbers.")

@@ -27,8 +27,7 @@ def candidate(mistake, case, reference_outputs, atol=ATOL):
     return Candidate(mistake.name, differs)
 
 
-def diagnose_all(method, case, student_outputs, reference_outputs, error=None, prefer=(), only_prefer=False,
-                 atol=ATOL):
+def diagnose_all(method, case, student_outputs, reference_outputs, error=None, atol=ATOL):
     """All catalogued mistakes that together explain a failing case, best first.
 
     Inputs:
@@ -37,17 +36,14 @@ def diagnose_all(method, case, student_outputs, reference_outputs, error=None, p
     - student_outputs: {"dx": ..., ...} as the student's code produced them (None if it raised)
     - reference_outputs: the reference's outputs on the same case
     - error: the text of what the student's code raised (describe_exception), if it raised
-    - prefer: mistake names to try first (those found on the student's other cases), which
-      usually makes the search stop after one or two runs
-    - only_prefer: try the preferred mistakes only (a cheap search, for when the whole catalogue
-      already failed to explain the student's other cases)
+
+    The catalogue is tried in its order on every failing case, as the self-check does with its stored
+    outputs: the same limits everywhere, so the same code gets the same names.
 
     Returns a list of Mistake (empty when nothing in the catalogue matches).
     """
     catalogue = mistakes_for(method)
     by_name = {mistake.name: mistake for mistake in catalogue}
-    first = [by_name[name] for name in prefer if name in by_name]
-    ordered = first if only_prefer else first + [mistake for mistake in catalogue if mistake not in first]
     if error is None:
         failing = [result.name for result in compare_outputs(student_outputs, reference_outputs, atol)
                    if not result.passed]
@@ -55,9 +51,15 @@ def diagnose_all(method, case, student_outputs, reference_outputs, error=None, p
             return []
     else:
         failing = []
-    candidates = (candidate(mistake, case, reference_outputs, atol) for mistake in ordered)  # lazy
+    candidates = (candidate(mistake, case, reference_outputs, atol) for mistake in catalogue)  # lazy
     names = match_mistakes(student_outputs or {}, failing, candidates, student_error=error, atol=atol)
     return [by_name[name] for name in names]
+
+
+def mistake_fails(mistake, case, reference_outputs, atol=ATOL):
+    """True when the mistake's own code gets some output of the case wrong (or raises)."""
+    found = candidate(mistake, case, reference_outputs, atol)
+    return found.error is not None or bool(found.differs)
 
 
 def diagnose(method, case, student_outputs, reference_outputs, error=None):

@@ -14,6 +14,10 @@ Layout (``np.load(path, allow_pickle=False)`` reads it; every key is flat):
 - "<method>/<case>/expected/<output>": the reference outputs
 - "<method>/<case>/mistake/<mistake>/<output>": a mistake's outputs where they differ from the
   reference (an output that is None is listed under "none"; a mistake that raised has "error")
+- "<method>/probe/<probe>/<input>" and "<method>/probe/<probe>/expected/<output>": the probe cases
+  (graders.core.probes), listed in meta as exercises[method]["probes"]: [{"name", "params", "inputs"}];
+  the self-check runs them when a case fails that no mistake explains, and reads them with
+  utils.probing, as the grader does
 """
 import json
 from pathlib import Path
@@ -25,11 +29,12 @@ from graders.core.check import reference_outputs
 from graders.core.diagnose import run_mistake
 from graders.exercises import ASSIGNMENT, EXERCISES
 from graders.core.mistakes import mistakes_for
+from graders.core.probes import probe_cases
 from graders.core.seeds import public_seeds
 from utils.checking import ATOL, mistake_dict, same_values
 
 FORMAT = "backprop-lab selfcheck cases"
-VERSION = 1
+VERSION = 2  # 2: probes (the experiments of utils.probing)
 
 
 def _mistake_entry(mistake, case, reference, arrays, prefix):
@@ -76,9 +81,17 @@ def public_case_data(assignment=ASSIGNMENT):
                     entries[mistake.name] = entry
             cases.append({"name": case.name, "description": case.description, "setting": case.setting,
                           "params": dict(case.params), "inputs": list(case.inputs), "mistakes": entries})
+        probes = []
+        for probe in probe_cases(exercise.name):
+            prefix = f"{exercise.name}/probe/{probe.name}"
+            for name, value in probe.inputs.items():
+                arrays[f"{prefix}/{name}"] = value
+            for name, value in reference_outputs(exercise, probe).items():
+                arrays[f"{prefix}/expected/{name}"] = value
+            probes.append({"name": probe.name, "params": dict(probe.params), "inputs": list(probe.inputs)})
         exercises[exercise.name] = {"outputs": list(exercise.outputs),
                                     "mistakes": [mistake_dict(mistake) for mistake in mistakes],
-                                    "cases": cases}
+                                    "cases": cases, "probes": probes}
     meta = {"format": FORMAT, "version": VERSION, "assignment": assignment, "atol": ATOL, "exercises": exercises}
     return meta, arrays
 

@@ -271,15 +271,17 @@ def judge(method, student, assignment, course_dir, stdin, stdout):
     """The fresh process: send the cases, read the student's outputs, compare, write the JSON report."""
     from graders.core.cases import random_cases
     from graders.core.check import grade_cases
+    from graders.core.probes import probe_cases
     from graders.exercises import get_exercise
     from graders.core.seeds import course_seeds, load_course_secret
 
     exercise = get_exercise(method)
     seeds = course_seeds(load_course_secret(course_dir), student, assignment)
     cases = random_cases(exercise.name, seeds)
+    probes = probe_cases(exercise.name)  # the diagnosis' experiments, run after the cases; never scored
 
     blobs, wire = [], []
-    for case in cases:
+    for case in cases + probes:
         names = {}
         for name, value in case.inputs.items():
             blobs.append(array_to_bytes(np.ascontiguousarray(value)))
@@ -294,10 +296,11 @@ def judge(method, student, assignment, course_dir, stdin, stdout):
         if isinstance(header, dict) and type(header.get("case")) is int:
             frames.setdefault(header["case"], (header, frame_blobs))
     produced = []
-    for index in range(len(cases)):
+    for index in range(len(cases) + len(probes)):
         outputs, error = _case_outcome(*frames.get(index, ({}, [])), exercise.outputs)
         produced.append(error if error is not None else outputs)
-    report = grade_cases(exercise.name, cases, produced)  # as `backprop-lab grade` does
+    report = grade_cases(exercise.name, cases, produced[:len(cases)],
+                         run_probes=lambda _: produced[len(cases):])  # as `backprop-lab grade` does
     stdout.write(json.dumps(report.to_dict()).encode("utf-8"))
     stdout.flush()
 

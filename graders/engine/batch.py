@@ -156,9 +156,19 @@ class Grader:
         run = sandbox.run(source, exercise.class_name,
                           [SandboxCase(exercise.name, case.params, case.inputs) for case in cases],
                           filename=notebook.name, region=region)
-        produced = [outcome.error if outcome.error is not None else
-                    {k: v for k, v in outcome.outputs.items() if k in exercise.outputs} for outcome in run.cases]
-        entry = grade_cases(exercise.name, cases, produced).to_dict()
+        def produced_by(outcomes):
+            return [outcome.error if outcome.error is not None else
+                    {k: v for k, v in outcome.outputs.items() if k in exercise.outputs} for outcome in outcomes]
+
+        def run_probes(probes):
+            # The experiments of the diagnosis (graders.core.probes): a second job of the same sandbox, run
+            # only when a failure is left unexplained; probes are not scored.
+            probe_run = sandbox.run(source, exercise.class_name,
+                                    [SandboxCase(exercise.name, case.params, case.inputs) for case in probes],
+                                    filename=notebook.name, region=region)
+            return produced_by(probe_run.cases)
+
+        entry = grade_cases(exercise.name, cases, produced_by(run.cases), run_probes=run_probes).to_dict()
         if notes:
             entry["feedback"] = "\n".join(f"Note: {note}" for note in notes) + "\n" + entry["feedback"]
         entry.update(notebook=notebook.name, notes=notes, run=run.summary())

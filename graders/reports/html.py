@@ -455,15 +455,35 @@ def _score_table(submissions: list[dict], pages: list[Path]) -> str:
     return "\n".join(rows)
 
 
+UNRECOGNISED = "unrecognised: failed, and neither the catalogue nor the experiments named a mistake"
+NOT_ANSWERED = "not answered: the stub (NotImplementedError) is still there"
+
+
+def _test_diagnosis(test: dict) -> list[dict]:
+    """The mistakes a test entry names: its "diagnosis" list (the catalogue's, then the hints found by
+    experiment), or, for results without one, the union of its cases' diagnoses."""
+    found = test.get("diagnosis")
+    if isinstance(found, list):
+        return [m for m in found if isinstance(m, dict) and m.get("title")]
+    return [m for case in _cases(test) for m in _mistakes(case)]
+
+
 def mistake_counts(graded: list[dict]) -> list[tuple[str, str, int]]:
     """(method, mistake title, number of submissions) for every diagnosed mistake, most common first.
 
-    A submission counts once per method and mistake, however many of its cases show it.
+    Counted from tests[].diagnosis (catalogue and experiments alike). A submission counts once per method
+    and mistake, however many of its cases show it. A failed test with no diagnosis counts under
+    UNRECOGNISED (or NOT_ANSWERED for the untouched stub), so the table shows what the class got wrong even
+    where no hint fired.
     """
     counts = Counter()
     for sub in graded:
         for test in sub["tests"]:
-            for title in {m["title"] for case in _cases(test) for m in _mistakes(case)}:
+            titles = {m["title"] for m in _test_diagnosis(test)}
+            if not titles and not test.get("passed", True):
+                stub = "NotImplementedError" in str(test.get("feedback", ""))
+                titles = {NOT_ANSWERED if stub else UNRECOGNISED}
+            for title in titles:
                 counts[(test["name"], title)] += 1
     return [(method, title, n) for (method, title), n in
             sorted(counts.items(), key=lambda item: (-item[1], item[0]))]
@@ -487,10 +507,12 @@ def _mistakes_section(graded: list[dict]) -> str:
     counts = mistake_counts(graded)
     parts = ['<h2 id="mistakes">Most common mistakes</h2>']
     if not counts:
-        parts.append("<p>No graded submission matched a catalogued mistake.</p>")
+        parts.append("<p>No graded submission failed an exercise.</p>")
         return "\n".join(parts)
-    parts.append(f'<p class="small">Submissions (of {len(graded)} graded) whose wrong results match a catalogued '
-                 "mistake on at least one case.</p>")
+    parts.append(f'<p class="small">Submissions (of {len(graded)} graded) per mistake named in their feedback: '
+                 "by the catalogue (a known wrong implementation gives the same results) or by experiment "
+                 "(what changes when one factor changes, where the error lies). A failed exercise with no "
+                 "name counts as unrecognised.</p>")
     top = counts[:CHART_ROWS]
     labels = [f"{method.split('.')[0]}: {title}" for method, title, _ in top]
     parts.append(f'<img alt="most common mistakes" '
