@@ -166,21 +166,15 @@ def _scale(got, expected):
 AXIS_NAMES = {"dx": ("N", "C", "H", "W"), "dW": ("FN", "C", "FH", "FW")}
 
 
-def _axis_order(got, expected, output):
-    """The axis order in which ``got`` holds exactly expected's numbers (read in memory order), if any.
-
-    Returns a tuple of axis names ("N", "H", "W", "C") or None; the identity does not count.
-    """
+def _axis_orders(got, expected):
+    """The axis orders (permutations other than the identity) in which ``got`` holds exactly expected's
+    numbers, read in memory order: a set, empty when there is none."""
     if expected.ndim < 2 or expected.ndim > 4 or got.size != expected.size:
-        return None
+        return set()
     flat = got.ravel().astype(np.float64)
-    names = AXIS_NAMES.get(output, tuple(f"axis {i}" for i in range(expected.ndim)))
-    for order in itertools.permutations(range(expected.ndim)):
-        if order == tuple(range(expected.ndim)):
-            continue
-        if np.max(np.abs(flat - expected.transpose(order).ravel()), initial=0.0) <= ATOL:
-            return tuple(names[i] for i in order)
-    return None
+    identity = tuple(range(expected.ndim))
+    return {order for order in itertools.permutations(identity)
+            if order != identity and np.max(np.abs(flat - expected.transpose(order).ravel()), initial=0.0) <= ATOL}
 
 
 # ---------------------------------------------------------------- the hints
@@ -205,8 +199,8 @@ _HINTS = {
     "probe_axes": (
         "{out} holds the right numbers in another axis order",
         "Your {out} has exactly the expected values, but laid out as if its axes were ({order}) instead of "
-        "({natural}). Where do you reshape an array whose axes are in another order? A reshape only regroups "
-        "values; moving an axis takes a transpose."),
+        "({natural}). Which step leaves the axes in that order? A reshape only regroups values; moving an axis "
+        "takes a transpose."),
     "probe_zeros": (
         "{out} is all zeros",
         "Every value of {out} is 0: no gradient reaches it. Does your code write its result into the array it "
@@ -249,8 +243,8 @@ _HINTS = {
         "Right for one image (N = 1), wrong for a batch. Which axis holds the images, and does every step of "
         "your code keep them apart?"),
     "probe_axes_mixed": (
-        "{out} wrong only when {sizes} are all above 1",
-        "Right when {which} is 1, wrong when they all are larger: two of the axes of your arrays are mixed up. "
+        "{out} wrong only when {sizes} are {all} above 1",
+        "Right when {which} is 1, wrong when {all} are larger: two of the axes of your arrays are mixed up. "
         "Follow the shape of each array through your code: where does a reshape regroup axes that a transpose "
         "should have moved first?"),
 }
@@ -272,7 +266,7 @@ _EVIDENCE = {
 _FACTOR_FINDINGS = {
     ("padding", True): "probe_padding", ("padding", False): "probe_no_padding",
     ("overlap", True): "probe_overlap", ("non_square", True): "probe_non_square", ("ties", True): "probe_ties",
-    ("filters", False): "probe_filters", ("channels", False): "probe_channels", ("batch", False): "probe_batch",
+    ("filters", True): "probe_filters", ("channels", True): "probe_channels", ("batch", True): "probe_batch",
 }
 _SIZE_NAMES = {"batch": "N", "channels": "C", "filters": "FN"}
 _EACH = {"db": "filter", "dW": "filter weight", "dx": "pixel of x"}
@@ -371,10 +365,14 @@ def _structure(runs, output):
             elif max(k for _, k in scales) - min(k for _, k in scales) < 1e-6:
                 found["probe_scale"] = {"factor": f"{scales[0][1]:.4g}"}
             return found
-    orders = {_axis_order(got, expected, output) for run, got, expected in gots}
-    if len(orders) == 1 and None not in orders:
-        natural = AXIS_NAMES.get(output, ())
-        found["probe_axes"] = {"order": ", ".join(orders.pop()), "natural": ", ".join(natural)}
+    # The orders that fit every run (an axis of size 1 lets several fit one run).
+    orders = None
+    for run, got, expected in gots:
+        orders = _axis_orders(got, expected) if orders is None else orders & _axis_orders(got, expected)
+    if orders:
+        natural = AXIS_NAMES.get(output, tuple(f"axis {i}" for i in range(gots[0][2].ndim)))
+        order = min(orders)
+        found["probe_axes"] = {"order": ", ".join(natural[i] for i in order), "natural": ", ".join(natural)}
     return found
 
 
@@ -382,7 +380,7 @@ def _finding(name, output_labels, details):
     title, hint = _HINTS[name]
     out = " and ".join(output_labels)
     values = {"out": out, "is": "is" if len(output_labels) <= 1 else "are", "shape": "", "each": "entry", "order": "", "natural": "", "factor": "",
-              "evidence": "", "h": "FH", "w": "FW", "sizes": "", "which": ""}
+              "evidence": "", "h": "FH", "w": "FW", "sizes": "", "which": "", "all": ""}
     values.update(details)
     return Finding(name, title.format(**values), hint.format(**values).strip())
 
@@ -428,10 +426,11 @@ def experiment_findings(method, runs):
         factor_evidence = _factor_evidence(method, runs, output)
         if "probe_divided_by_batch" in structure:  # the scale says more than "wrong when N > 1"
             factor_evidence = [item for item in factor_evidence if item[0] != "batch"]
-        sizes = [factor for factor, value in factor_evidence if factor in _SIZE_NAMES and value is False]
+        sizes = [factor for factor, value in factor_evidence if factor in _SIZE_NAMES and value is True]
         if len(sizes) >= 2:
             names = [_SIZE_NAMES[factor] for factor in sizes]
-            add("probe_axes_mixed", output, {"sizes": ", ".join(names), "which": " or ".join(names)})
+            add("probe_axes_mixed", output, {"sizes": " and ".join(names), "which": " or ".join(names),
+                                             "all": "both" if len(names) == 2 else "all"})
             factor_evidence = [item for item in factor_evidence if item[0] not in sizes]
         for factor, value in factor_evidence:
             name = _FACTOR_FINDINGS.get((factor, value))

@@ -12,7 +12,7 @@ from utils.checking import ATOL, Candidate, compare_outputs, error_summary, matc
 def run_mistake(mistake, case):
     """What a mistake does on a case: (outputs, None), or (None, error_summary) when it raises."""
     try:
-        return run_case(mistake.cls, mistake.method, case.params, case.inputs), None
+        return run_case(mistake.cls, mistake.method, case.params, case.inputs, runs=1), None
     except Exception as exc:  # a catalogued mistake may fail the way a student's code fails
         return None, error_summary(exc)
 
