@@ -378,6 +378,9 @@ def _structure(runs, output):
 
 def _finding(name, output_labels, details):
     title, hint = _HINTS[name]
+    if "your code" in output_labels:
+        output_labels = ["your code"] + [label for label in output_labels if label != "your code"]
+        title = title.replace("{out} wrong", "{out} fails" if len(output_labels) == 1 else "{out} wrong")
     out = " and ".join(output_labels)
     values = {"out": out, "is": "is" if len(output_labels) <= 1 else "are", "shape": "", "each": "entry", "order": "", "natural": "", "factor": "",
               "evidence": "", "h": "FH", "w": "FW", "sizes": "", "which": "", "all": ""}
@@ -403,7 +406,9 @@ def experiment_findings(method, runs):
 
     def add(name, output, details=None, evidence=None):
         labels, known = collected.setdefault(name, ([], {}))
-        label = LABELS.get(output, output)
+        # When every failing run raised, the error, not this output, is what the evidence is about.
+        raised = all(run.outputs is None for run in runs if not run.ok(output))
+        label = "your code" if raised else LABELS.get(output, output)
         if label not in labels:
             labels.append(label)
         known.update(details or {})
