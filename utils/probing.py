@@ -163,6 +163,32 @@ def _scale(got, expected):
     return k
 
 
+def _sizes(run):
+    """The sizes a factor can come from: N, C, out_h, out_w, the window's height and width."""
+    N, C = np.shape(run.inputs["x"])[:2]
+    out_h, out_w = np.shape(run.inputs["dout"])[2:]
+    fh, fw, _, _ = _geometry(run.params, run.inputs)
+    return {"N": N, "C": C, "out_h": out_h, "out_w": out_w, "FH": fh, "FW": fw}
+
+
+# Products of sizes a wrong scale may be (or divide by); N alone is probe_divided_by_batch.
+_SIZE_PRODUCTS = [("out_h", "out_w"), ("N", "out_h", "out_w"), ("FH", "FW"), ("C",), ("C", "FH", "FW")]
+
+
+def _size_factor(scales):
+    """"1/(out_h*out_w)" (or "out_h*out_w") when every run's scale k is that product of its sizes, else None."""
+    for product in _SIZE_PRODUCTS:
+        values = [(k, float(np.prod([_sizes(run)[name] for name in product]))) for run, k in scales]
+        if len({value for _, value in values}) < 2:
+            continue  # the same in every run: it would not tell this product from a constant
+        names = "*".join(product)
+        if all(abs(k * value - 1) < 1e-6 for k, value in values):
+            return f"1/({names})" if len(product) > 1 else f"1/{names}"
+        if all(abs(k - value) < 1e-6 * value for k, value in values):
+            return names
+    return None
+
+
 AXIS_NAMES = {"dx": ("N", "C", "H", "W"), "dW": ("FN", "C", "FH", "FW")}
 
 
@@ -205,6 +231,10 @@ _HINTS = {
         "{out} is all zeros",
         "Every value of {out} is 0: no gradient reaches it. Does your code write its result into the array it "
         "returns (or stores), or into a copy, a slice that is empty, or a name nobody reads?"),
+    "probe_size_factor": (
+        "{out} off by a factor of {factor}",
+        "In every run your {out} {is} the expected gradient times {factor}, a factor that changes with the sizes. "
+        "Where do you average (or multiply) over those sizes where the chain rule adds up each contribution once?"),
     "probe_scale": (
         "{out} off by a constant factor",
         "Your {out} {is} the expected gradient times {factor}, at every entry. Where does a factor enter: a mean "
@@ -364,6 +394,10 @@ def _structure(runs, output):
                 found["probe_divided_by_batch"] = {}
             elif max(k for _, k in scales) - min(k for _, k in scales) < 1e-6:
                 found["probe_scale"] = {"factor": f"{scales[0][1]:.4g}"}
+            else:
+                size = _size_factor(scales)
+                if size is not None:
+                    found["probe_size_factor"] = {"factor": size}
             return found
     # The orders that fit every run (an axis of size 1 lets several fit one run).
     orders = None
