@@ -70,9 +70,9 @@ def _same_output(a, b):
         if a.shape != b.shape or a.dtype != b.dtype:
             return False
         return bool(np.array_equal(a, b, equal_nan=a.dtype.kind in "fc"))
-    if type(a) is not type(b):
+    if type(a).__qualname__ != type(b).__qualname__:  # a class defined inside backward is a new class each run
         return False
-    if isinstance(a, (float, int, np.number)) and not isinstance(a, bool):
+    if isinstance(a, (float, int, np.number)) and not isinstance(a, bool) and type(a) is type(b):
         return bool(a == b) or bool(np.isnan(a) and np.isnan(b))
     return True
 
