@@ -118,6 +118,16 @@ def test_summary_counts_mistakes_once_per_submission(reports):
                             ["Convolution.backward", "Title of transpose", "1"]]
 
 
+def test_a_feedback_page_shows_the_tests_diagnosis_experiments_included(tmp_path):
+    from graders.reports.html import feedback_page
+    probed = dict(_test("Convolution.backward", [_case("basic", False, ["transpose"])]),
+                  diagnosis=[{"name": "transpose", "title": "Title of transpose", "hint": "Hint for transpose"},
+                             {"name": "probe_padding", "title": "dx wrong only with padding", "hint": "Which rows?"}])
+    page = feedback_page(_submission("dan", [probed]))
+    assert "Probable mistake: Title of transpose" in page
+    assert "What the experiments show: dx wrong only with padding" in page and "Which rows?" in page
+
+
 def test_summary_counts_from_the_tests_diagnosis_with_an_unrecognised_bucket():
     from graders.reports.html import NOT_ANSWERED, UNRECOGNISED, mistake_counts
     failed = dict(_test("MaxPool.backward", [_case("overlap", False)]), diagnosis=[])

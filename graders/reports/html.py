@@ -322,9 +322,12 @@ def _test_section(test: dict) -> str:
                          + "\n".join(table) + "</details>")
         else:
             parts.extend(table)
-        hints = _distinct_mistakes(cases)
+        # The test's diagnosis (the catalogue's mistakes, then what the experiments showed), else the cases'.
+        hints = _test_diagnosis(test) if isinstance(test.get("diagnosis"), list) else _distinct_mistakes(cases)
         for mistake in hints:
-            parts.append(f'<div class="hint"><b>Probable mistake: {_e(mistake["title"])}</b><br>'
+            head = ("What the experiments show" if str(mistake.get("name", "")).startswith("probe_")
+                    else "Probable mistake")
+            parts.append(f'<div class="hint"><b>{head}: {_e(mistake["title"])}</b><br>'
                          f'{_e(mistake.get("hint", ""))}</div>')
         # The maps of the first two failing cases that have them: the pattern shows by then, and each
         # figure costs a matplotlib render (a class of hundreds would otherwise wait minutes for its reports).
