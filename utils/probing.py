@@ -255,6 +255,10 @@ _HINTS = {
         "{out} wrong only when the window is not square",
         "Right when the window is square, wrong when its height and width differ ({h} != {w}). Where do you use "
         "one for the other?"),
+    "probe_stride": (
+        "{out} wrong only when the stride is above 1",
+        "Right with stride 1, wrong with a larger stride, in every case. Window (i, j) starts at row i*stride and "
+        "column j*stride of the padded image: does every step of your code place it there?"),
     "probe_ties": (
         "{out} wrong only at tied maxima",
         "{evidence} forward's output came from the one element np.argmax picked, the first maximum, kept in "
@@ -296,6 +300,7 @@ _EVIDENCE = {
 _FACTOR_FINDINGS = {
     ("padding", True): "probe_padding", ("padding", False): "probe_no_padding",
     ("overlap", True): "probe_overlap", ("non_square", True): "probe_non_square", ("ties", True): "probe_ties",
+    ("stride", True): "probe_stride",
     ("filters", True): "probe_filters", ("channels", True): "probe_channels", ("batch", True): "probe_batch",
 }
 _SIZE_NAMES = {"batch": "N", "channels": "C", "filters": "FN"}
@@ -331,6 +336,17 @@ def _factor_evidence(method, runs, output):
             if not any(run_factors.get(factor) == value for factor, value in implicated):
                 return []
     return implicated
+
+
+def _stride_evidence(runs, output):
+    """[("stride", True)] when `output` is wrong in exactly the runs whose stride is above 1 (at least two runs
+    on each side). The probes cannot change the stride alone (windows side by side need stride = window), so
+    this factor is read off all runs at once, graded cases included, which hold strides 1, 2 and 3."""
+    strided = [int(run.params["stride"]) > 1 for run in runs]
+    failing = [not run.ok(output) for run in runs]
+    if strided != failing or sum(strided) < 2 or len(strided) - sum(strided) < 2:
+        return []
+    return [("stride", True)]
 
 
 def _where_evidence(method, runs, output):
@@ -462,7 +478,7 @@ def experiment_findings(method, runs):
             if name == "probe_scalar_sum":
                 details["each"] = _EACH.get(output, "entry")
             add(name, output, details)
-        factor_evidence = _factor_evidence(method, runs, output)
+        factor_evidence = _factor_evidence(method, runs, output) or _stride_evidence(runs, output)
         if "probe_divided_by_batch" in structure:  # the scale says more than "wrong when N > 1"
             factor_evidence = [item for item in factor_evidence if item[0] != "batch"]
         sizes = [factor for factor, value in factor_evidence if factor in _SIZE_NAMES and value is True]

@@ -1,6 +1,6 @@
 """verdict: wrong
 bug: the window corner is (i, j) instead of (i*stride, j*stride)
-hints:
+hints: probe_stride conv_stride_ignored
 style: CS231n loops
 """
 

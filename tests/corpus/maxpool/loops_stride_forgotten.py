@@ -1,6 +1,6 @@
 """verdict: wrong
 bug: the window corner is (i, j) instead of (i*stride, j*stride)
-hints:
+hints: probe_stride pool_stride_ignored
 style: CS231n max_pool_backward_naive
 """
 
