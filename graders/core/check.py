@@ -105,7 +105,7 @@ def experiment_findings_for(exercise, cases, produced, references, run_probes):
     """Run the probes through ``run_probes`` and read the experiments (utils.probing): a list of Finding."""
     exercise = get_exercise(exercise)
     probes = probe_cases(exercise.name)
-    probe_produced = list(run_probes(probes))
+    probe_produced = list(run_probes(probes)) if probes else []
     if len(probe_produced) != len(probes):
         raise ValueError(f"run_probes gave {len(probe_produced)} results for {len(probes)} probes")
     runs = []
