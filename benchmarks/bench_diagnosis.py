@@ -34,7 +34,8 @@ from graders.core import check as check_module  # noqa: E402
 from graders.core.cases import random_cases  # noqa: E402
 from graders.core.public_cases import write_public_cases  # noqa: E402
 from graders.core.seeds import course_seeds  # noqa: E402
-from graders.exercises import ASSIGNMENT  # noqa: E402
+from graders.exercises import get_exercise  # noqa: E402
+ASSIGNMENT = "conv_pool_backward"  # the assignment whose answers the corpus holds
 from utils import checking  # noqa: E402
 
 RATIO_TARGET = 1.5
@@ -120,7 +121,8 @@ def time_engine(entries, seeds, repeat, workdir):
     jobs = []
     for entry in correct:
         cases = random_cases(entry.method, seeds)
-        jobs.append((entry, cases, [SandboxCase(entry.method, case.params, case.inputs) for case in cases]))
+        plan = get_exercise(entry.method).plan
+        jobs.append((entry, cases, [SandboxCase(plan, case.params, case.inputs) for case in cases]))
     times = {"before": [], "after": []}
     boxes = {"before": Sandbox(runner=once), "after": Sandbox()}
     try:
@@ -153,7 +155,7 @@ def main():
     entries = load_corpus()
     seeds = course_seeds("bench secret", "bench-student", ASSIGNMENT)
     with tempfile.TemporaryDirectory() as tmp:
-        cases_file = write_public_cases(Path(tmp) / "selfcheck_cases.npz")
+        cases_file = write_public_cases(Path(tmp) / "selfcheck_cases.npz", ASSIGNMENT)
         print(f"The corpus ({len(entries)} answers, tests/corpus/): verdicts and hints")
         report_corpus(entries, seeds, cases_file)
         print()

@@ -32,9 +32,11 @@ sys.path.insert(0, str(REPO))  # run as a script: import this checkout
 
 import nbformat  # noqa: E402
 
-from graders.exercises import ASSIGNMENT, EXERCISES  # noqa: E402
+from graders.exercises import load_course  # noqa: E402
 from graders.sample_answers import load_answers  # noqa: E402
 
+ASSIGNMENT = "conv_pool_backward"
+EXERCISES = {exercise.name: exercise for exercise in load_course(REPO / "assignments").exercises(ASSIGNMENT)}
 BEGIN, END = "########## Begin ##########", "########## End ##########"
 RATIO_TARGET = 30.0
 BIG_TARGET_SECONDS = 60.0

@@ -5,10 +5,11 @@
 1. copies the course's configuration and templates into ``out_dir/course`` (the demo never touches the real
    course's gradebook, secret or submissions) and builds it: source and release notebooks, self-check cases;
 2. writes the student bundle (``graders.course.bundle``) into ``out_dir``;
-3. makes a class of submissions from the sample answers shipped in ``graders/sample_answers`` (correct ones
-   in several styles, every catalogued mistake, untouched stubs, hostile code) plus a missing and a broken
-   notebook, laid out as nbgrader's ``out_dir/course/submitted/<student>/<assignment>/<notebook>.ipynb``;
-4. grades them with ``backprop-lab grade`` (sandboxed), into ``out_dir/grades.json`` and ``grades.csv``;
+3. makes, for every assignment of the course, a class of submissions from its exercise folders' sample
+   answers (``answers/``: correct ones in several styles, every catalogued mistake, untouched stubs; ``demo/``:
+   hostile code) plus a missing and a broken notebook, laid out as nbgrader's
+   ``out_dir/course/submitted/<student>/<assignment>/<notebook>.ipynb``;
+4. grades them as ``backprop-lab grade`` does (sandboxed), into ``out_dir/grades.json`` and ``grades.csv``;
 5. writes the HTML reports (``graders.reports.html``) into ``out_dir/reports``;
 6. prints the score table, with what each submission was and whether the grader agreed, and where
    everything is.
@@ -22,10 +23,12 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import SimpleNamespace
 
 import nbformat
 
-from graders.exercises import ASSIGNMENT, EXERCISES, educoder_region
+from graders.engine.notebook import splice_region
+from graders.exercises import load_course
 
 # nbgrader's timestamp.txt format; one fixed time, so that reruns hit the grader's cache.
 TIMESTAMP = "2025-01-15 12:00:00.000000 UTC"
@@ -37,12 +40,15 @@ DEMO_TIMEOUT = 5.0
 class DemoStudent:
     """One submission of the demo class.
 
-    - student: its id (the folder under submitted/)
+    - student: its id (the folder under submitted/); assignment: which assignment it submits
+    - exercises: the assignment's exercises, in order
     - answers: {method: sample Answer}; a method left out means its notebook is not submitted
     - broken: notebook names whose file is replaced by something that is not a notebook
     - expected: {method: "correct" | "wrong <mistake>" | "zero" | "error"}, what the grader should conclude
     """
     student: str
+    assignment: str
+    exercises: list
     answers: dict
     broken: tuple = ()
     expected: dict = field(default_factory=dict)
@@ -51,136 +57,85 @@ class DemoStudent:
     def what(self):
         """What the submission is, in a few words: the sample answers' names."""
         parts = []
-        for method, exercise in EXERCISES.items():
+        for exercise in self.exercises:
             name = f"{exercise.notebook}.ipynb"
-            if method not in self.answers:
+            if exercise.name not in self.answers:
                 parts.append(f"{name} missing")
             elif name in self.broken:
                 parts.append(f"{name} not a notebook")
             else:
-                parts.append(self.answers[method].name)
+                parts.append(self.answers[exercise.name].name)
         return ", ".join(parts)
 
 
 # ----------------------------------------------------------------------------------------------------------
 # Notebooks
 
-def splice_into_cell(source: str, body: str) -> str:
-    """A class cell's source with the lines between its Begin and End lines replaced by ``body``.
-
-    Inputs:
-    - source: the cell's text, with exactly one Begin line followed by one End line
-    - body: the answer's lines, indented as they stand in the method (a trailing newline is optional)
-    """
-    lines = source.split("\n")
-    begin, end = educoder_region(lines, "the cell")
-    answer = body[:-1] if body.endswith("\n") else body
-    return "\n".join(lines[:begin + 1] + answer.split("\n") + lines[end:])
-
-
-def answered_notebook(release_notebook: Path, method: str, body: str):
-    """The release notebook of ``method`` with ``body`` written between the Begin and End lines of its class cell,
-    as a student would leave it (an nbformat NotebookNode)."""
-    exercise = EXERCISES[method]
+def answered_notebook(release_notebook: Path, exercise, body: str):
+    """The release notebook of ``exercise`` with ``body`` written between the Begin and End lines of its
+    method in the class cell, as a student would leave it (an nbformat NotebookNode)."""
     nb = nbformat.read(release_notebook, as_version=4)
     cells = [c for c in nb.cells if c.get("metadata", {}).get("nbgrader", {}).get("grade_id") == exercise.answer_cell]
     if len(cells) != 1:
         raise ValueError(f"{release_notebook}: expected one cell with nbgrader id {exercise.answer_cell!r}, "
                          f"found {len(cells)}; rebuild the course (backprop-lab build)")
-    cells[0].source = splice_into_cell(cells[0].source, body)
+    cells[0].source = splice_region(cells[0].source, exercise.method, body).rstrip("\n")
     return nb
 
 
 # ----------------------------------------------------------------------------------------------------------
 # The class
 
-# Hostile answers (the sample answers are honest attempts): each must cost its method 0 points, and nothing else.
-# Written as the lines between Begin and End, at the method body's indentation.
-HOSTILE = {
-    "Convolution.backward": {
-        "hostile/endless_loop": (
-            "        while True:  # never returns: the time limit must stop it\n"
-            "            pass\n"),
-        "hostile/patched_numpy": (
-            "        # Make every comparison pass, in case the grader compares in this process.\n"
-            "        np.allclose = lambda *args, **kwargs: True\n"
-            "        np.testing.assert_allclose = lambda *args, **kwargs: None\n"
-            "        np.abs = np.zeros_like\n"
-            "        self.dW, self.db = np.zeros_like(self.W), np.zeros_like(self.b)\n"
-            "        return np.zeros_like(self.x)\n"),
-    },
-    "MaxPool.backward": {
-        "hostile/os_exit": (
-            "        import os\n"
-            "        os._exit(0)  # kills the process that runs it, before any result exists\n"),
-        "hostile/reads_solutions": (
-            "        # The reference answer sits next to utils in the repository: run it, if the sandbox lets us read it.\n"
-            "        import pathlib\n"
-            "        layers = pathlib.Path(im2col.__code__.co_filename).resolve().parents[1] / 'solutions' / 'layers.py'\n"
-            "        namespace = {}\n"
-            "        exec(layers.read_text(), namespace)\n"
-            "        reference = namespace['MaxPool'](self.pool_h, self.pool_w, self.stride, self.pad)\n"
-            "        reference.forward(self.x)\n"
-            "        return reference.backward(dout)\n"),
-    },
-}
+def demo_class(exercises, assignment, first_id=1) -> list[DemoStudent]:
+    """The demo's students for one assignment, from its exercises' sample answers: every answer is submitted
+    by someone, with correct answers to the other exercises.
 
-
-@dataclass(frozen=True)
-class HostileAnswer:
-    """A hostile answer, shaped like a sample answer (name, method, body)."""
-    name: str
-    method: str
-    body: str
-    expected: str = "hostile"
-    mistake: str = None
-
-def demo_class() -> list[DemoStudent]:
-    """The demo's students, from the sample answers: every answer is submitted by someone.
-
-    - one student per correct Convolution answer, paired with a correct MaxPool answer (full marks);
-    - one per wrong Convolution answer, with a correct MaxPool answer: the score shows that one mistake;
-    - one per wrong MaxPool answer, with a correct Convolution answer;
-    - one per hostile answer (HOSTILE), with a correct answer to the other method: 0 points for that method;
-    - one who submitted both stubs untouched, one who forgot a notebook, one whose notebook is not a notebook.
+    - one student per correct answer (the exercises' correct answers side by side, cycling): full marks;
+    - one per wrong answer of each exercise (answers/), the other exercises correct: the score shows that one mistake;
+    - one per hostile answer (demo/), the other exercises correct: 0 points for that exercise;
+    - one who submitted every stub untouched, one who forgot a notebook, one whose notebook is not a notebook.
     """
-    from graders.sample_answers import load_answers
-    conv_method, pool_method = "Convolution.backward", "MaxPool.backward"
-    answers = {method: load_answers(method) for method in (conv_method, pool_method)}
+    from graders.sample_answers import load_answers, load_demo_answers
+    answers = {e.name: load_answers(e) for e in exercises}
     correct = {m: [a for a in answers[m] if a.expected == "correct"] for m in answers}
-    wrong = {m: [a for a in answers[m] if a.expected != "correct"] for m in answers}
-    stubs = {m: next(a for a in answers[m] if a.name.endswith("/stub")) for m in answers}
+    stubs = {m: next((a for a in answers[m] if a.name.endswith("/stub")), None) for m in answers}
     for method in answers:
         if not correct[method]:
-            raise RuntimeError(f"graders/sample_answers has no correct answer to {method}: the demo needs one")
+            raise RuntimeError(f"the exercise {method} has no correct sample answer (answers/): the demo needs one")
 
-    pairs = []
-    for i in range(max(len(correct[conv_method]), len(correct[pool_method]))):
-        pairs.append({conv_method: correct[conv_method][i % len(correct[conv_method])],
-                      pool_method: correct[pool_method][i % len(correct[pool_method])]})
-    for i, answer in enumerate(a for a in wrong[conv_method] if a is not stubs[conv_method]):
-        pairs.append({conv_method: answer, pool_method: correct[pool_method][i % len(correct[pool_method])]})
-    for i, answer in enumerate(a for a in wrong[pool_method] if a is not stubs[pool_method]):
-        pairs.append({conv_method: correct[conv_method][i % len(correct[conv_method])], pool_method: answer})
-    for method, bodies in HOSTILE.items():
-        other = next(m for m in answers if m != method)
-        for i, (name, body) in enumerate(bodies.items()):
-            pairs.append({method: HostileAnswer(name, method, body), other: correct[other][i % len(correct[other])]})
-    pairs.append(dict(stubs))
+    def with_correct(i, **given):
+        return {m: given.get(m) or correct[m][i % len(correct[m])] for m in answers}
 
-    students = [DemoStudent(f"s{i:02d}", pair, expected={m: _expected(a) for m, a in pair.items()})
-                for i, pair in enumerate(pairs, start=1)]
-    n = len(students)
-    first = {conv_method: correct[conv_method][0], pool_method: correct[pool_method][0]}
-    students.append(DemoStudent(f"s{n + 1:02d}", {conv_method: first[conv_method]},
-                                expected={conv_method: "correct", pool_method: "error"}))
-    students.append(DemoStudent(f"s{n + 2:02d}", dict(first), broken=(f"{EXERCISES[pool_method].notebook}.ipynb",),
-                                expected={conv_method: "correct", pool_method: "error"}))
+    sets = [with_correct(i) for i in range(max(len(c) for c in correct.values()))]
+    for exercise in exercises:
+        wrong = [a for a in answers[exercise.name] if a.expected != "correct" and a is not stubs[exercise.name]]
+        sets += [with_correct(i, **{exercise.name: a}) for i, a in enumerate(wrong)]
+    for exercise in exercises:
+        sets += [with_correct(i, **{exercise.name: a}) for i, a in enumerate(load_demo_answers(exercise))]
+    if all(stubs.values()):
+        sets.append(dict(stubs))
+
+    number = iter(range(first_id, first_id + len(sets) + 2))
+    students = [DemoStudent(f"s{next(number):02d}", assignment, exercises, chosen,
+                            expected={m: _expected(a) for m, a in chosen.items()}) for chosen in sets]
+    first, last = with_correct(0), exercises[-1]
+    missing = {m: a for m, a in first.items() if m != last.name}
+    students.append(DemoStudent(f"s{next(number):02d}", assignment, exercises, missing,
+                                expected={**{m: "correct" for m in missing}, last.name: "error"}))
+    students.append(DemoStudent(f"s{next(number):02d}", assignment, exercises, first,
+                                broken=(f"{last.notebook}.ipynb",),
+                                expected={**{m: "correct" for m in missing}, last.name: "error"}))
     return students
 
 
+def course_class(course) -> list[DemoStudent]:
+    """The demo's submissions for every assignment of a course (graders.exercises.Course), in order."""
+    return [student for assignment, exercises in course.assignments.items()
+            for student in demo_class(list(exercises), assignment)]
+
+
 def _expected(answer) -> str:
-    if answer.expected == "hostile":
+    if answer.expected == "zero":
         return "zero"
     return "correct" if answer.expected == "correct" else f"wrong {answer.mistake}"
 
@@ -188,31 +143,33 @@ def _expected(answer) -> str:
 def write_submissions(release_dir: Path, submitted_dir: Path, students: list[DemoStudent]) -> None:
     """nbgrader's submitted/<student>/<assignment>/<notebook>.ipynb (+ timestamp.txt) for every student.
 
-    The folder is replaced: it holds exactly this class.
+    release_dir: the course's release/ folder (release/<assignment>/ holds each assignment's notebooks).
     """
-    if submitted_dir.exists():
-        shutil.rmtree(submitted_dir)
     for student in students:
-        folder = submitted_dir / student.student / ASSIGNMENT
+        folder = submitted_dir / student.student / student.assignment
         folder.mkdir(parents=True)
         (folder / "timestamp.txt").write_text(TIMESTAMP + "\n", encoding="utf-8")
-        for method, answer in student.answers.items():
-            name = f"{EXERCISES[method].notebook}.ipynb"
+        for exercise in student.exercises:
+            answer = student.answers.get(exercise.name)
+            if answer is None:
+                continue
+            name = f"{exercise.notebook}.ipynb"
             if name in student.broken:
                 # What an LMS upload of the wrong file looks like: a PDF where a notebook should be.
                 (folder / name).write_bytes(b"%PDF-1.4\n% a notebook printed to PDF, renamed to .ipynb\n")
                 continue
-            nbformat.write(answered_notebook(release_dir / name, method, answer.body), folder / name)
+            nbformat.write(answered_notebook(release_dir / student.assignment / name, exercise, answer.body),
+                           folder / name)
 
 
 def write_roster(path: Path, students: list[DemoStudent]) -> None:
-    """roster.csv: what every demo student submitted and what the grader should conclude."""
+    """roster.csv: what every demo submission is and what the grader should conclude, one row per submission."""
     import csv
     with open(path, "w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["student", "submitted", *(f"expected {m}" for m in EXERCISES)])
+        writer.writerow(["student", "assignment", "submitted", "expected"])
         for s in students:
-            writer.writerow([s.student, s.what, *(s.expected.get(m, "") for m in EXERCISES)])
+            writer.writerow([s.student, s.assignment, s.what, "; ".join(f"{m}: {v}" for m, v in s.expected.items())])
 
 
 # ----------------------------------------------------------------------------------------------------------
@@ -254,26 +211,26 @@ def agreement(student: DemoStudent, result: dict | None) -> list[str]:
 # The demo
 
 def prepare_course(course_dir: Path, work_dir: Path) -> Path:
-    """A working copy of the course (nbgrader_config.py, templates/) in work_dir, modification times kept so
-    that an up-to-date build there is reused."""
+    """A working copy of the course (nbgrader_config.py, course.toml, exercises/) in work_dir, modification
+    times kept so that an up-to-date build there is reused."""
     from graders.course.build import copy_course_inputs
     return copy_course_inputs(Path(course_dir).resolve(), work_dir)
 
 
 def _score_table(students: list[DemoStudent], results: dict) -> tuple[str, int]:
     """The printed table, and how many submissions the grader judged differently from the sample answers."""
-    methods = list(EXERCISES)
-    header = ["student", "score", *[m.split(".")[0] for m in methods], "grader agrees", "submitted"]
+    header = ["student", "assignment", "score", "levels", "grader agrees", "submitted"]
     rows, disagreements = [], 0
     for s in students:
-        result = results.get(s.student)
+        result = results.get((s.student, s.assignment))
         tests = {t["name"]: t for t in (result or {}).get("tests", [])}
         problems = agreement(s, result)
         disagreements += bool(problems)
         score = "-" if result is None else (f"{result['score']:g}/{result['max_score']:g}"
                                             + (" (error)" if result["status"] == "error" else ""))
-        rows.append([s.student, score, *[f"{tests[m]['score']:g}" if m in tests else "-" for m in methods],
-                     "yes" if not problems else "NO: " + "; ".join(problems), s.what])
+        levels = " ".join(f"{tests[e.name]['score']:g}" if e.name in tests else "-" for e in s.exercises)
+        rows.append([s.student, s.assignment, score, levels, "yes" if not problems else "NO: " + "; ".join(problems),
+                     s.what])
     widths = [max(len(str(r[i])) for r in [header] + rows) for i in range(len(header) - 1)]
     lines = []
     for r in [header] + rows:
@@ -281,11 +238,18 @@ def _score_table(students: list[DemoStudent], results: dict) -> tuple[str, int]:
     return "\n".join(lines), disagreements
 
 
+class GradeOptions(SimpleNamespace):
+    """The grade command's options as the demo sets them; any other option is off (None)."""
+
+    def __getattr__(self, name):
+        return None
+
+
 def run_demo(course_dir: Path, out_dir: Path) -> int:
     """Build, bundle, grade a sample class and report, in out_dir. Returns the exit status:
     0 when everything ran and the grader agreed with every sample answer's expected verdict."""
-    from graders import cli
     from graders.course.bundle import write_bundle
+    from graders.engine.batch import grade_command
     from graders.reports.html import write_reports
 
     started = step = time.perf_counter()
@@ -299,17 +263,23 @@ def run_demo(course_dir: Path, out_dir: Path) -> int:
     out_dir = Path(out_dir).resolve()
     out_dir.mkdir(parents=True, exist_ok=True)
     course = prepare_course(Path(course_dir), out_dir / "course")
+    assignments = load_course(course).assignments
 
-    print(f"[1/4] building the course in {course} and the student bundle ...", flush=True)
-    bundle = write_bundle(course, out_dir)
-    for old in out_dir.glob(f"{bundle.name.rsplit('-', 1)[0]}-*.zip"):
-        if old != bundle:
-            old.unlink()  # an earlier version's bundle
+    print(f"[1/4] building the course in {course} and the student bundles ...", flush=True)
+    bundles = []
+    for assignment in assignments:
+        bundle = write_bundle(course, out_dir, assignment)
+        for old in out_dir.glob(f"{bundle.name.rsplit('-', 1)[0]}-*.zip"):
+            if old != bundle:
+                old.unlink()  # an earlier version's bundle
+        bundles.append(bundle)
     done()
 
-    students = demo_class()
+    students = course_class(load_course(course))
     submitted = course / "submitted"
-    write_submissions(course / "release" / ASSIGNMENT, submitted, students)
+    if submitted.exists():
+        shutil.rmtree(submitted)  # the folder holds exactly this class
+    write_submissions(course / "release", submitted, students)
     write_roster(out_dir / "roster.csv", students)
     print(f"[2/4] wrote {len(students)} sample submissions into {submitted}", flush=True)
     done()
@@ -317,8 +287,10 @@ def run_demo(course_dir: Path, out_dir: Path) -> int:
     grades_json, grades_csv, reports = out_dir / "grades.json", out_dir / "grades.csv", out_dir / "reports"
     print(f"[3/4] grading them, each method in a sandbox (backprop-lab grade, time limit {DEMO_TIMEOUT:g} s) ...",
           flush=True)
-    status = cli.main(["--course", str(course), "grade", str(submitted), "--json", str(grades_json),
-                       "--csv", str(grades_csv), "--feedback", str(reports), "--timeout", str(DEMO_TIMEOUT)])
+    import os
+    status = grade_command(GradeOptions(course=str(course), path=[str(submitted)], json_path=str(grades_json),
+                                        csv_path=str(grades_csv), feedback=str(reports), timeout=DEMO_TIMEOUT,
+                                        workers=os.cpu_count() or 1, memory=1024, force=False))
     if status != 0 and not grades_json.is_file():
         print(f"backprop-lab demo: grading failed (exit status {status})", file=sys.stderr)
         return status or 1
@@ -328,15 +300,16 @@ def run_demo(course_dir: Path, out_dir: Path) -> int:
     summary = write_reports(grades_json, reports)
     done()
 
-    results = {r["student"]: r for r in json.loads(grades_json.read_text(encoding="utf-8"))["submissions"]}
+    results = {(r["student"], r["assignment"]): r
+               for r in json.loads(grades_json.read_text(encoding="utf-8"))["submissions"]}
     table, disagreements = _score_table(students, results)
     print()
     print(table)
     print()
-    print(f"student bundle:  {bundle}")
+    print("student bundles: " + "\n                 ".join(str(b) for b in bundles))
     print(f"grades:          {grades_json}, {grades_csv}")
     print(f"class summary:   {summary}")
-    print(f"feedback pages:  {reports}/<student>/{ASSIGNMENT}.html (and .txt)")
+    print(f"feedback pages:  {reports}/<student>/<assignment>.html (and .txt)")
     print(f"the class:       {out_dir / 'roster.csv'} (what each submission is)")
     if disagreements:
         print(f"backprop-lab demo: the grader disagreed with {disagreements} sample answer(s), see 'grader agrees'",

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 
 import oracles
-from graders.sample_answers import Answer
+from graders.sample_answers import SampleAnswer as Answer
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
 FOLDERS = {"conv": "Convolution.backward", "maxpool": "MaxPool.backward"}
@@ -50,7 +50,7 @@ def load_corpus():
             verdict = _field(doc, "verdict", path)
             if verdict not in ("correct", "wrong"):
                 raise ValueError(f"{path}: verdict must be correct or wrong, not {verdict!r}")
-            answer = Answer(f"{folder}/{path.stem}", text, verdict, None, path)
+            answer = Answer(f"{folder}/{path.stem}", text, verdict, None, path, None, FOLDERS[folder])
             answers.append(CorpusAnswer(answer, verdict, _field(doc, "bug", path),
                                         frozenset(_field(doc, "hints", path).split()), _field(doc, "style", path)))
     return answers
@@ -143,7 +143,7 @@ def evaluate(entry, seeds, cases_file=None):
 
     from graders.core.check import check
     from graders.core.seeds import public_seeds
-    from graders.exercises import ASSIGNMENT
+    from repo_course import ASSIGNMENT
     from utils.selfcheck import self_check
 
     cls = entry.answer.load_class()

@@ -19,7 +19,7 @@ import nbformat
 
 import solutions.layers
 from graders.course.build import copy_course_inputs
-from graders.exercises import ASSIGNMENT, EXERCISES
+from repo_course import ASSIGNMENT, EXERCISES
 
 REPO = Path(__file__).resolve().parent.parent
 BEGIN, END = "########## Begin ##########", "########## End ##########"

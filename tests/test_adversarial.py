@@ -15,7 +15,7 @@ import pytest
 
 from engine_helpers import (CONV, POOL, REPO, SECRET, answered, built_course, load_results, reference_body,
                             run_grade, scores_of, tree_digest, write_submission)
-from graders.exercises import ASSIGNMENT, EXERCISES
+from repo_course import ASSIGNMENT, EXERCISES
 
 HERE = Path(__file__).resolve().parent / "adversarial"
 ATTACKS = sorted(HERE.glob("*.py"))

@@ -105,7 +105,7 @@ def student_dir(course, tmp_path_factory, stopwatch):
 def exchange(course, student_dir, tmp_path_factory):
     """An nbgrader exchange into which the instructor has released the assignment, as on a course's JupyterHub."""
     from graders.course.build import run_nbgrader
-    from graders.exercises import ASSIGNMENT
+    from repo_course import ASSIGNMENT
 
     root = tmp_path_factory.mktemp("exchange")
     run_nbgrader(course, "release_assignment", ASSIGNMENT, f"--Exchange.root={root}")
@@ -164,7 +164,7 @@ def page(browser, lab):
 
 def reference_answer(method):
     """The lines between Begin and End of the reference ``backward``, unindented: what a student types."""
-    from graders.exercises import EXERCISES
+    from repo_course import EXERCISES
 
     source = inspect.getsource(getattr(EXERCISES[method].reference_class, method.split(".")[1]))
     lines = source.splitlines()
@@ -203,7 +203,7 @@ def squeeze(text):
 
 def test_student_solves_level_1(page, lab, student_dir, shots, stopwatch):
     """Stub -> right answer (self-check passes, Validate succeeds) -> classic slip (self-check names it)."""
-    from graders.exercises import ASSIGNMENT, EXERCISES
+    from repo_course import ASSIGNMENT, EXERCISES
     from utils.selfcheck import load_cases
 
     exercise = EXERCISES[METHOD]
@@ -329,7 +329,7 @@ def kernel_imports_bundled_utils(lab, assignment_dir):
 def test_student_submits_from_the_assignment_list(page, course, student_dir, exchange, shots, stopwatch):
     """The Assignment List shows the unzipped bundle as the downloaded assignment; Submit reaches the exchange."""
     from graders.course.bundle import read_course_id
-    from graders.exercises import ASSIGNMENT, EXERCISES
+    from repo_course import ASSIGNMENT, EXERCISES
 
     course_id = read_course_id(course)
     with stopwatch("open the assignment list"):

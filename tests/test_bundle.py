@@ -21,7 +21,7 @@ import pytest
 from graders.course.build import copy_course_inputs
 from graders.course.bundle import BundleLeakError, answer_lines, find_leaks, release_staleness, write_bundle
 from graders.demo import answered_notebook
-from graders.exercises import ASSIGNMENT, EXERCISES
+from repo_course import ASSIGNMENT, EXERCISES
 from graders.sample_answers import load_answers
 from graders.core.seeds import load_course_secret
 
@@ -242,7 +242,7 @@ def test_the_guard_refuses_a_leaking_bundle(built, tmp_path):
 def test_staleness(built):
     course, _ = built
     assert release_staleness(course, ASSIGNMENT) == ""
-    template = next((course / "templates" / ASSIGNMENT).glob("*.md"))
+    template = course / "course.toml"  # an input of the build that lives in the course
     stat = template.stat()
     try:
         built_at = (course / "release" / ASSIGNMENT / "selfcheck_cases.npz").stat().st_mtime
@@ -364,7 +364,7 @@ def test_answered_notebooks_self_check_passes_from_the_bundle_alone(built, tmp_p
     for method, exercise in EXERCISES.items():
         answer = next(a for a in load_answers(method) if a.expected == "correct")
         path = root / ASSIGNMENT / f"{exercise.notebook}.ipynb"
-        nb = answered_notebook(path, method, answer.body)
+        nb = answered_notebook(path, exercise, answer.body)
         nb.cells.append(nbformat.v4.new_code_cell(PROBE))
         nbformat.write(nb, path)
         paths.append(path)
@@ -417,7 +417,7 @@ def test_exchange_round_trip_release_submit_collect_grade_feedback(built, tmp_pa
     method = "Convolution.backward"
     notebook = student_home / ASSIGNMENT / f"{EXERCISES[method].notebook}.ipynb"
     answer = next(a for a in load_answers(method) if a.expected == "correct")
-    nbformat.write(answered_notebook(notebook, method, answer.body), notebook)
+    nbformat.write(answered_notebook(notebook, EXERCISES[method], answer.body), notebook)
     nbgrader("submit", ASSIGNMENT, "--course", "backprop-lab", cwd=student_home, exchange=exchange)
     nbgrader("collect", ASSIGNMENT, cwd=course, exchange=exchange)
     [submitted] = (course / "submitted").glob(f"*/{ASSIGNMENT}")
@@ -442,5 +442,5 @@ def test_exchange_round_trip_release_submit_collect_grade_feedback(built, tmp_pa
 
 def test_unknown_assignment_is_named(built, tmp_path):
     course, _ = built
-    with pytest.raises(ValueError, match=f"no assignment 'nope'.*the course has {ASSIGNMENT}"):
+    with pytest.raises(ValueError, match=f"unknown assignment 'nope': .*course.toml has {ASSIGNMENT}"):
         write_bundle(course, tmp_path, "nope")

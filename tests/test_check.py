@@ -12,11 +12,12 @@ import pytest
 import oracles
 from graders.core.cases import random_cases
 from graders.core.check import MethodReport, check, grade_case, grade_cases, reference_outputs, report_error
-from graders.core.compare import compare_outputs
+from graders.core.compare import ATOL, compare_outputs
 from graders.core.mistakes import get_mistake
 from graders.core.runner import run_case
 from graders.core.scoring import method_passed, method_score
 from graders.core.seeds import course_seeds
+from graders.exercises import get_exercise
 from solutions import Convolution, MaxPool
 from utils import col2im
 from utils.checking import describe_exception
@@ -44,16 +45,22 @@ def test_scoring_rejects_impossible_counts():
 
 # ---------------------------------------------------------------- compare_outputs
 
+def compare(student, reference):
+    """compare_outputs as the convolution's exercise words it (dx returned by backward, self.dW, self.db)."""
+    from repo_course import EXERCISES
+    return compare_outputs(student, reference, ATOL, EXERCISES["Convolution.backward"].plan["outputs"])
+
+
 def test_values_within_tolerance_pass_and_the_largest_error_is_located():
     expected = np.zeros((2, 3, 4, 5))
     got = expected.copy()
     got[1, 2, 3, 4] = 0.99e-5
-    [result] = compare_outputs({"dx": got}, {"dx": expected})
+    [result] = compare({"dx": got}, {"dx": expected})
     assert result.passed and result.n_wrong == 0 and result.worst_index == (1, 2, 3, 4)
 
     got[0, 1, 2, 3] = -0.5
     got[1, 0, 0, 0] = 1.1e-5
-    [result] = compare_outputs({"dx": got}, {"dx": expected})
+    [result] = compare({"dx": got}, {"dx": expected})
     assert not result.passed
     assert (result.n_wrong, result.n_total, result.worst_index, result.max_abs_error) == (2, 120, (0, 1, 2, 3), 0.5)
     assert "2 of 120 values are off by more than 1e-05" in result.message
@@ -65,7 +72,7 @@ def test_nan_and_inf_never_pass(bad):
     expected = np.ones((3, 4))
     got = expected.copy()
     got[2, 1] = bad
-    [result] = compare_outputs({"dx": got}, {"dx": expected})
+    [result] = compare({"dx": got}, {"dx": expected})
     assert not result.passed and result.n_wrong == 1 and result.worst_index == (2, 1)
     assert "NaN or inf" in result.message and "index (2, 1)" in result.message
     assert result.to_dict()["max_abs_error"] is None  # JSON has no inf
@@ -85,7 +92,7 @@ def test_nan_and_inf_never_pass(bad):
     (np.zeros((2, 3, 4, 5), dtype=complex), "dx has dtype complex128; expected float64"),
 ])
 def test_types_and_shapes_are_checked_before_values(value, words):
-    [result] = compare_outputs({"dx": value}, {"dx": np.zeros((2, 3, 4, 5))})
+    [result] = compare({"dx": value}, {"dx": np.zeros((2, 3, 4, 5))})
     assert not result.passed and words in result.message
     assert result.max_abs_error is None and result.n_wrong is None and result.n_total == 120
 
@@ -95,16 +102,16 @@ def test_values_decide_a_float32_result_within_the_tolerance_passes_with_a_note(
     rng = np.random.default_rng(3)
     expected = rng.integers(-3, 3, (2, 3, 4, 5)).astype(np.float64) + rng.standard_normal((2, 3, 4, 5)) * (
         dtype is np.float32)
-    [result] = compare_outputs({"dx": expected.astype(dtype)}, {"dx": expected})
+    [result] = compare({"dx": expected.astype(dtype)}, {"dx": expected})
     assert result.passed and "dtype" in result.note and "float64" in result.note
     wrong = expected.astype(dtype)
     wrong[0, 0, 0, 0] += 1
-    [result] = compare_outputs({"dx": wrong}, {"dx": expected})
+    [result] = compare({"dx": wrong}, {"dx": expected})
     assert not result.passed and result.n_wrong == 1 and result.note
 
 
 def test_missing_attributes_are_named():
-    results = compare_outputs({"dx": np.zeros(3)}, {"dx": np.zeros(3), "dW": np.zeros((2, 2)), "db": np.zeros(2)})
+    results = compare({"dx": np.zeros(3)}, {"dx": np.zeros(3), "dW": np.zeros((2, 2)), "db": np.zeros(2)})
     assert [r.passed for r in results] == [True, False, False]
     assert "self.dW is None: backward must store its result in self.dW" in results[1].message
     assert "self.db is None" in results[2].message
@@ -180,7 +187,7 @@ class MutatingMaxPool(MaxPool):
 def test_a_student_who_mutates_inputs_cannot_corrupt_the_reference(method, cls):
     cases = random_cases(method, SEEDS)
     pristine = [{name: value.copy() for name, value in case.inputs.items()} for case in cases]
-    produced = [run_case(cls, method, case.params, case.inputs) for case in cases]
+    produced = [run_case(cls, get_exercise(method).plan, case.params, case.inputs) for case in cases]
     for case, before in zip(cases, pristine):
         assert all(np.array_equal(case.inputs[name], before[name]) for name in before)
     report = grade_cases(method, cases, produced)
@@ -282,7 +289,7 @@ def test_engine_path_outputs_from_a_sandbox_grade_like_check(tmp_path):
     produced = []
     for case in cases:
         buffer = io.BytesIO()
-        np.save(buffer, run_case(cls, method, case.params, case.inputs)["dx"], allow_pickle=False)
+        np.save(buffer, run_case(cls, get_exercise(method).plan, case.params, case.inputs)["dx"], allow_pickle=False)
         buffer.seek(0)
         produced.append({"dx": np.load(buffer, allow_pickle=False)})
     assert grade_cases(method, cases, produced).to_dict() == check(method, cls, SEEDS).to_dict()
@@ -327,8 +334,8 @@ def test_match_mistakes_needs_the_whole_error_and_stops_early():
     wrong = Candidate("wrong", {}, "ValueError: shapes (2,3)")
     right = Candidate("right", {}, "ValueError: shapes (2,3) and (4,5) not aligned")
     text = "your code raised ValueError: shapes (2,3) and (4,5) not aligned\n  line 3, in backward: a @ b"
-    assert match_mistakes(None, [], [wrong, right], student_error=text) == ["right"]
-    assert match_mistakes(None, [], [right], student_error="your code raised NotImplementedError") == []
+    assert match_mistakes(None, [], [wrong, right], student_error=text, atol=ATOL) == ["right"]
+    assert match_mistakes(None, [], [right], student_error="your code raised NotImplementedError", atol=ATOL) == []
 
     dx = np.arange(6.0)
     consumed = []
@@ -339,7 +346,7 @@ def test_match_mistakes_needs_the_whole_error_and_stops_early():
             consumed.append(name)
             yield Candidate(name, differs)
 
-    assert match_mistakes({"dx": dx}, ["dx"], candidates()) == ["dx_one"]
+    assert match_mistakes({"dx": dx}, ["dx"], candidates(), atol=ATOL) == ["dx_one"]
     assert consumed == ["other", "dx_one"]  # lazy: the third mistake never ran
 
 
@@ -388,6 +395,6 @@ def test_reading_past_the_end_never_scores_full_marks_and_the_runner_runs_twice(
             calls.append(1)
             return MaxPool.backward(self, dout)
 
-    run_case(Counted, "MaxPool.backward", {"pool_h": 2, "pool_w": 2, "stride": 2, "pad": 0},
+    run_case(Counted, get_exercise("MaxPool.backward").plan, {"pool_h": 2, "pool_w": 2, "stride": 2, "pad": 0},
              {"x": np.ones((1, 1, 2, 2)), "dout": np.ones((1, 1, 1, 1))})
     assert len(calls) == 2

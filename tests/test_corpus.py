@@ -11,7 +11,7 @@ import pytest
 from corpus_answers import evaluate, load_corpus, summary
 from graders.core.public_cases import write_public_cases
 from graders.core.seeds import course_seeds
-from graders.exercises import ASSIGNMENT
+from repo_course import ASSIGNMENT
 
 CORPUS = load_corpus()
 SEEDS = course_seeds("corpus test secret", "corpus-student", ASSIGNMENT)
@@ -19,7 +19,7 @@ SEEDS = course_seeds("corpus test secret", "corpus-student", ASSIGNMENT)
 
 @pytest.fixture(scope="module")
 def outcomes(tmp_path_factory):
-    cases_file = write_public_cases(tmp_path_factory.mktemp("corpus") / "selfcheck_cases.npz")
+    cases_file = write_public_cases(tmp_path_factory.mktemp("corpus") / "selfcheck_cases.npz", ASSIGNMENT)
     return {entry.name: evaluate(entry, SEEDS, cases_file) for entry in CORPUS}
 
 

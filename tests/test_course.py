@@ -20,7 +20,7 @@ from nbclient import NotebookClient
 import solutions.layers
 from graders.course import build, figures, notebook_tests
 from graders.course.build import copy_course_inputs
-from graders.exercises import ASSIGNMENT, EXERCISES
+from repo_course import ASSIGNMENT, EXERCISES
 import oracles
 
 REPO = Path(__file__).resolve().parent.parent
@@ -28,7 +28,19 @@ COURSE = REPO / "assignments"
 STUB = ["########## Begin ##########", "# YOUR CODE HERE", "raise NotImplementedError()",
         "########## End ##########"]
 NOTEBOOKS = sorted(exercise.notebook for exercise in EXERCISES.values())
-CELL_PREFIX = {"conv_backward": "conv", "maxpool_backward": "maxpool"}  # the templates' own cell ids
+CONV, POOL = EXERCISES["Convolution.backward"], EXERCISES["MaxPool.backward"]
+
+
+def cell_ending(nb, suffix):
+    """The one cell whose nbgrader id ends with ``suffix`` ("_selfcheck"): each template names its own."""
+    [cell] = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id", "").endswith(suffix)]
+    return cell
+
+
+def folder_figures(exercise):
+    """The exercise folder's figures.py, as a module (its worked examples)."""
+    from graders.exercises.folder import load_module
+    return load_module(exercise.folder.path / "figures.py", exercise.folder.id)
 
 
 def copy_course(destination):
@@ -92,7 +104,7 @@ def problems(nb):
 def test_class_cell_is_the_reference_class_with_solution_delimiters(method):
     exercise = EXERCISES[method]
     lines, begin, end = answer_region(getattr(solutions.layers, exercise.class_name))
-    rendered = build.class_cell_source(exercise.class_name).split("\n")
+    rendered = build.class_cell_source(exercise.class_name, [exercise]).split("\n")
     indent = lines[begin][:len(lines[begin]) - len(lines[begin].lstrip())]
     assert len(indent) == 8  # the method body's indentation
     expected = lines[:begin] + [indent + "### BEGIN SOLUTION"] + lines[begin + 1:end] + \
@@ -142,7 +154,7 @@ def test_template_placeholders_and_figures(tmp_path):
 # ---------------------------------------------------------------- the worked examples
 
 def test_maxpool_example_matches_loops_and_the_text():
-    example = figures.maxpool_example()
+    example = folder_figures(POOL).maxpool_example(solutions.layers.MaxPool)
     x, dout = example["x"][None, None], example["dout"][None, None]
     np.testing.assert_allclose(example["dx"], oracles.max_pool_backward(x, dout, 2, 2, 1, 0)[0, 0], atol=1e-12)
     np.testing.assert_allclose(example["out"], oracles.max_pool_forward(x, 2, 2, 1, 0)[0, 0], atol=1e-12)
@@ -152,12 +164,12 @@ def test_maxpool_example_matches_loops_and_the_text():
     assert [example["dout"][i, j] for i, j in [(0, 3), (0, 4), (1, 3), (1, 4)]] == [4, 5, 9, 10]
     assert example["dx"][1, 4] == 4 + 5 + 9 + 10 == 28
     assert example["dx"][2, 4] == 29  # the tied 5 below gets only windows where it is the first maximum
-    text = (COURSE / "templates" / ASSIGNMENT / "maxpool_backward.md").read_text()
+    text = POOL.folder.template.read_text()
     assert "covers `3 5 / 2 5`" in text and "`4 + 5 + 9 + 10 = 28`" in text
 
 
 def test_conv_example_matches_loops_and_the_text():
-    example = figures.conv_example()
+    example = folder_figures(CONV).conv_example(solutions.layers.Convolution)
     x, W, dout = example["x"][None, None], example["W"][None, None], example["dout"][None, None]
     dx, dW, db = oracles.conv_backward(x, W, dout, 1, 0)
     np.testing.assert_allclose(example["dx"], dx[0, 0], atol=1e-12)
@@ -165,16 +177,17 @@ def test_conv_example_matches_loops_and_the_text():
     np.testing.assert_allclose(example["db"], db, atol=1e-12)
     assert example["dW"][0, 0] == np.sum(example["x"][:3, :3] * example["dout"]) == 6
     assert example["dx"][0, 0] == example["dout"][0, 0] * example["W"][0, 0] == 1
-    text = (COURSE / "templates" / ASSIGNMENT / "conv_backward.md").read_text()
+    text = CONV.folder.template.read_text()
     assert "dW[0, 0] = 1*1 + 2*0 + 0*2 + 0*0 + 1*1 + 3*0 + 2*1 + 1*2 + 0*1 = 6" in text
     assert "dx[0, 0] = dout[0, 0] * W[0, 0] = 1" in text
 
 
 def test_render_figure():
-    for name in figures.FIGURES:
-        assert figures.render_figure(name).startswith(b"\x89PNG\r\n\x1a\n")
+    exercises = list(EXERCISES.values())
+    for name in figures.figures_of(exercises):
+        assert figures.render_figure(name, exercises).startswith(b"\x89PNG\r\n\x1a\n")
     with pytest.raises(KeyError, match="no figure called 'nope.png'"):
-        figures.render_figure("nope.png")
+        figures.render_figure("nope.png", exercises)
 
 
 # ---------------------------------------------------------------- who the hidden test grades
@@ -279,7 +292,7 @@ def test_release_embeds_the_figures(course):
             for figure, data in cell.get("attachments", {}).items():
                 assert f"attachment:{figure}" in cell.source
                 found[figure] = base64.b64decode(data["image/png"])
-    assert sorted(found) == sorted(figures.FIGURES)
+    assert sorted(found) == sorted(figures.figures_of(EXERCISES.values()))
     assert all(png.startswith(b"\x89PNG") for png in found.values())
 
 
@@ -292,8 +305,8 @@ def test_source_notebook_runs_cleanly_with_the_solutions(course, name):
     test = cell_by_id(nb, exercise.test_cell)
     assert outputs_text(test, "result") == f"{exercise.points}"
     assert "All 8 cases passed." in outputs_text(test, "stdout")
-    assert outputs_text(cell_by_id(nb, CELL_PREFIX[name] + "_selfcheck"), "result") == "True"
-    errors = re.findall(r"relative error: (\S+)", outputs_text(cell_by_id(nb, CELL_PREFIX[name] + "_gradcheck"),
+    assert outputs_text(cell_ending(nb, "_selfcheck"), "result") == "True"
+    errors = re.findall(r"relative error: (\S+)", outputs_text(cell_ending(nb, "_gradcheck"),
                                                                  "stdout"))
     assert len(errors) == len(exercise.outputs) and all(float(e) < 1e-7 for e in errors)
 
@@ -306,7 +319,7 @@ def test_release_notebook_runs_as_given(course, name):
     [exercise] = [e for e in EXERCISES.values() if e.notebook == name]
     for grade_id in (exercise.answer_cell, exercise.test_cell):
         assert cell_by_id(nb, grade_id).outputs == []
-    selfcheck = cell_by_id(nb, CELL_PREFIX[name] + "_selfcheck")
+    selfcheck = cell_ending(nb, "_selfcheck")
     assert outputs_text(selfcheck, "result") == "False"
     assert "NotImplementedError" in outputs_text(selfcheck, "stdout")
 
@@ -315,8 +328,7 @@ def test_release_notebook_runs_as_given(course, name):
 
 def sample_class(name):
     from graders.sample_answers import load_answers
-    method = "Convolution.backward" if name.startswith("conv/") else "MaxPool.backward"
-    [answer] = [a for a in load_answers(method) if a.name == name]
+    [answer] = [a for a in load_answers(name.split("/")[0]) if a.name == name]
     return answer.load_class()
 
 
@@ -336,7 +348,7 @@ def in_course(tmp_path, monkeypatch):
 
 
 def test_hidden_test_agrees_with_the_in_process_check(in_course, capsys):
-    cls = sample_class("maxpool/loops_every_max")
+    cls = sample_class("maxpool_backward/loops_every_max")
     score = notebook_tests.run_hidden_test(cls, "MaxPool.backward")
     out, err = capsys.readouterr()
     from graders.core.check import check  # (after the test: it imports solutions, which the test refuses)
@@ -347,7 +359,7 @@ def test_hidden_test_agrees_with_the_in_process_check(in_course, capsys):
 
 
 def test_hidden_test_keeps_the_students_noise_off_stderr(in_course, capsys):
-    correct = sample_class("conv/loops")
+    correct = sample_class("conv_backward/loops")
 
     class Noisy(correct):
         def backward(self, dout):
@@ -365,13 +377,13 @@ def test_hidden_test_keeps_the_students_noise_off_stderr(in_course, capsys):
 
 
 def test_hidden_test_reports_unusable_results(in_course, capsys):
-    assert notebook_tests.run_hidden_test(sample_class("maxpool/returns_list"), "MaxPool.backward") == 0.0
+    assert notebook_tests.run_hidden_test(sample_class("maxpool_backward/returns_list"), "MaxPool.backward") == 0.0
     assert "dx is a list; expected a numpy array of shape" in capsys.readouterr().out
 
 
 def test_hidden_test_stops_endless_loops(in_course, capsys, monkeypatch):
     monkeypatch.setattr(notebook_tests, "METHOD_SECONDS", 0.5)
-    base = sample_class("maxpool/loops")
+    base = sample_class("maxpool_backward/loops")
 
     class Endless(base):
         def backward(self, dout):
@@ -387,7 +399,7 @@ def test_hidden_test_stops_endless_loops(in_course, capsys, monkeypatch):
 
 
 def test_hidden_test_refuses_the_reference_solutions(in_course, capsys):
-    base = sample_class("maxpool/loops")
+    base = sample_class("maxpool_backward/loops")
 
     class Borrowing(base):
         def backward(self, dout):
@@ -397,7 +409,7 @@ def test_hidden_test_refuses_the_reference_solutions(in_course, capsys):
     assert notebook_tests.run_hidden_test(Borrowing, "MaxPool.backward") == 0.0
     assert "ImportError: solutions is not available to answers" in capsys.readouterr().out
     import solutions.layers  # noqa: F401 (as a notebook cell that imported it would have)
-    assert notebook_tests.run_hidden_test(sample_class("maxpool/loops"), "MaxPool.backward") == 0.0
+    assert notebook_tests.run_hidden_test(sample_class("maxpool_backward/loops"), "MaxPool.backward") == 0.0
     assert "your notebook imported `solutions`" in capsys.readouterr().out
 
 
@@ -412,7 +424,7 @@ def test_judge_takes_nothing_on_trust(in_course):
               + pack_message({"case": 1, "error": "your code raised ValueError: x"}) + b"\x00garbage")
     stdout = io.BytesIO()
     notebook_tests.judge("MaxPool.backward", "instructor", ASSIGNMENT, in_course, io.BytesIO(kernel), stdout)
-    report = json.loads(stdout.getvalue()[stdout.getvalue().index(b'{"name"'):])
+    report = json.loads(stdout.getvalue()[stdout.getvalue().index(b'{"name": "MaxPool.backward"'):])
     errors = [case["error"] for case in report["cases"]]
     assert report["score"] == 0.0 and len(errors) == 8
     assert errors[0].startswith("the grader could not read what your code returned")

@@ -15,8 +15,10 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from graders.demo import DemoStudent, agreement, demo_class, run_demo, splice_into_cell
-from graders.exercises import ASSIGNMENT, EXERCISES
+from graders.demo import DemoStudent, agreement, course_class, run_demo
+from graders.engine.notebook import splice_region
+from graders.exercises import load_course
+from repo_course import ASSIGNMENT, COURSE as REPO_COURSE, EXERCISES
 
 REPO = Path(__file__).resolve().parent.parent
 COURSE = REPO / "assignments"
@@ -44,16 +46,19 @@ def test_demo_runs_and_the_grader_agrees_with_every_sample_answer(demo):
     out, status, printed, _ = demo
     assert status == 0, printed
     results = json.loads((out / "grades.json").read_text())["submissions"]
-    students = demo_class()
-    assert sorted(r["student"] for r in results) == sorted(s.student for s in students)
-    by_id = {r["student"]: r for r in results}
+    students = course_class(load_course(out / "course"))
+    assert sorted((r["student"], r["assignment"]) for r in results) == sorted((s.student, s.assignment)
+                                                                              for s in students)
+    assert {s.assignment for s in students} == set(REPO_COURSE.assignments)  # every assignment has a class
+    by_id = {(r["student"], r["assignment"]): r for r in results}
     for student in students:
-        assert agreement(student, by_id[student.student]) == [], student.what
-    # Independently of agreement(): full marks exactly for the students whose two answers are correct.
+        assert agreement(student, by_id[student.student, student.assignment]) == [], student.what
+    # Independently of agreement(): full marks exactly for the students whose answers are all correct.
     for student in students:
-        result = by_id[student.student]
-        all_correct = all(student.expected.get(m) == "correct" for m in EXERCISES)
-        assert (result["score"] == result["max_score"] == 10.0) == all_correct, student.what
+        result = by_id[student.student, student.assignment]
+        points = sum(e.points for e in student.exercises)
+        all_correct = all(student.expected.get(e.name) == "correct" for e in student.exercises)
+        assert (result["score"] == result["max_score"] == points) == all_correct, student.what
     assert sum(all(s.expected.get(m) == "correct" for m in EXERCISES) for s in students) >= 3
 
 
@@ -62,22 +67,24 @@ def test_demo_class_covers_every_kind_of_submission(demo):
     out, _, _, _ = demo
     roster = list(csv.DictReader((out / "roster.csv").open()))
     submitted = " ".join(row["submitted"] for row in roster)
-    from graders.sample_answers import load_answers
-    for method in EXERCISES:
-        for answer in load_answers(method):  # every sample answer is someone's submission
+    from graders.sample_answers import load_answers, load_demo_answers
+    for exercise in REPO_COURSE.all_exercises():
+        for answer in load_answers(exercise) + load_demo_answers(exercise):  # every sample answer is submitted
             assert answer.name in submitted, answer.name
-    for hostile in ("hostile/endless_loop", "hostile/patched_numpy", "hostile/os_exit", "hostile/reads_solutions"):
+    for hostile in ("conv_backward/endless_loop", "conv_backward/patched_numpy", "maxpool_backward/os_exit",
+                    "maxpool_backward/reads_solutions"):
         assert hostile in submitted
     assert "missing" in submitted and "not a notebook" in submitted
-    by_id = {r["student"]: r for r in json.loads((out / "grades.json").read_text())["submissions"]}
+    by_id = {(r["student"], r["assignment"]): r for r in json.loads((out / "grades.json").read_text())["submissions"]}
     for row in roster:
-        for method in EXERCISES:
-            if row[f"expected {method}"] in ("zero", "error"):
-                test = next(t for t in by_id[row["student"]]["tests"] if t["name"] == method)
-                assert test["score"] == 0, row
-                # The other method of the same submission is graded normally: one method's crash costs only it.
-                other = next(t for t in by_id[row["student"]]["tests"] if t["name"] != method)
-                assert other["score"] == other["max_score"], row
+        expected = dict(part.split(": ", 1) for part in row["expected"].split("; "))
+        tests = by_id[row["student"], row["assignment"]]["tests"]
+        for method, verdict in expected.items():
+            if verdict in ("zero", "error"):
+                assert next(t for t in tests if t["name"] == method)["score"] == 0, row
+                # The other methods of the same submission are graded normally: one method's crash costs only it.
+                for other in (t for t in tests if t["name"] != method):
+                    assert other["score"] == other["max_score"], row
 
 
 @pytest.mark.slow
@@ -97,7 +104,7 @@ def test_demo_writes_bundle_submissions_reports_and_prints_the_table(demo):
     assert summary.is_file()
     for student in students:
         assert (out / "reports" / student / f"{ASSIGNMENT}.html").is_file()
-    header = next(line for line in printed.splitlines() if line.startswith("student"))
+    header = next(line for line in printed.splitlines() if line.startswith("student "))
     assert "score" in header and "grader agrees" in header
     for student in students:
         assert any(line.startswith(student + " ") for line in printed.splitlines()), student
@@ -123,14 +130,15 @@ def test_demo_rerun_reuses_the_build_and_the_grades(demo):
     assert "from cache" in printed.getvalue()
 
 
-def test_splice_into_cell():
-    cell = ("class A:\n    def backward(self, dout):\n        ########## Begin ##########\n"
-            "        # YOUR CODE HERE\n        raise NotImplementedError()\n        ########## End ##########\n")
-    spliced = splice_into_cell(cell, "        return dout * 2\n")
-    assert spliced == ("class A:\n    def backward(self, dout):\n        ########## Begin ##########\n"
-                       "        return dout * 2\n        ########## End ##########\n")
-    with pytest.raises(ValueError, match="one '########## Begin ##########' line"):
-        splice_into_cell("class A:\n    pass\n", "x = 1")
+def test_splice_region_fills_the_named_method_only():
+    stub = "        ########## Begin ##########\n        # YOUR CODE HERE\n        raise NotImplementedError()\n" \
+           "        ########## End ##########\n"
+    cell = f"class A:\n    def forward(self, x):\n{stub}\n    def backward(self, dout):\n{stub}"
+    spliced = splice_region(cell, "backward", "        return dout * 2\n")
+    assert spliced == (f"class A:\n    def forward(self, x):\n{stub}\n    def backward(self, dout):\n"
+                       "        ########## Begin ##########\n        return dout * 2\n        ########## End ##########\n")
+    with pytest.raises(ValueError, match="no Begin/End region in def backward"):
+        splice_region("class A:\n    pass\n", "backward", "x = 1")
 
 
 def _result(tests):
@@ -140,7 +148,8 @@ def _result(tests):
 
 def test_agreement_catches_each_kind_of_disagreement():
     conv, pool = "Convolution.backward", "MaxPool.backward"
-    student = DemoStudent("x", {}, expected={conv: "correct", pool: "wrong pool_overwrite"})
+    exercises = list(EXERCISES.values())
+    student = DemoStudent("x", ASSIGNMENT, exercises, {}, expected={conv: "correct", pool: "wrong pool_overwrite"})
     right = [{"name": conv, "score": 5.0, "max_score": 5.0, "passed": True, "cases": []},
              {"name": pool, "score": 1.25, "max_score": 5.0, "passed": False,
               "cases": [{"diagnosis": [{"name": "pool_overwrite"}]}]}]
@@ -151,6 +160,6 @@ def test_agreement_catches_each_kind_of_disagreement():
     assert "expected full marks" in agreement(student, _result(not_full))[0]
     passed_wrong = [right[0], {**right[1], "passed": True, "score": 5.0}]
     assert "passed, but the answer is wrong" in agreement(student, _result(passed_wrong))[0]
-    hostile = DemoStudent("x", {}, expected={conv: "zero"})
+    hostile = DemoStudent("x", ASSIGNMENT, exercises, {}, expected={conv: "zero"})
     assert "expected 0 points" in agreement(hostile, _result([{**right[0]}]))[0]
     assert agreement(student, None) == ["not graded"]

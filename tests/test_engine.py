@@ -17,7 +17,7 @@ import pytest
 
 from engine_helpers import (CONV, POOL, SECRET, answered, built_course, load_results, reference_body, run_grade,
                             scores_of, write_submission)
-from graders.exercises import ASSIGNMENT
+from repo_course import ASSIGNMENT
 from graders.sample_answers import load_answers
 
 

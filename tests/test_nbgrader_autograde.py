@@ -19,7 +19,7 @@ import solutions.layers
 from graders.course import build
 from graders.core.cases import case_specs
 from graders.core.check import check
-from graders.exercises import ASSIGNMENT, EXERCISES
+from repo_course import ASSIGNMENT, EXERCISES
 from graders.sample_answers import load_answers
 from graders.core.seeds import course_seeds, load_course_secret
 
@@ -131,7 +131,7 @@ def points(exercise, passing):
 EXPECTED = {
     "reference": (5.0, 5.0),
     "stub": (0.0, 0.0),
-    "typical_bugs": (points(CONV, lambda spec: spec.params["pad"] == 0), points(POOL, lambda spec: spec.kind != "ties")),
+    "typical_bugs": (points(CONV, lambda spec: spec.params["pad"] == 0), points(POOL, lambda spec: spec.draw.get("x") != "ties")),
     "loops": (5.0, 5.0),
     "deleted_tests": (5.0, 5.0),
     "renamed_cells": (5.0, 5.0),
@@ -216,7 +216,7 @@ def test_hidden_test_output_is_feedback_then_score(graded):
     # The same words as the in-process check on this student's own inputs (the seeds of "typical_bugs"),
     # not on another student's: the max-pooling feedback quotes values and where they are.
     [pool_test] = [c for c in autograded(course, "typical_bugs", POOL).cells if grade_id(c) == POOL.test_cell]
-    [bug] = [a for a in load_answers(POOL.name) if a.name == "maxpool/loops_every_max"]
+    [bug] = [a for a in load_answers(POOL.name) if a.name == "maxpool_backward/loops_every_max"]
     secret = load_course_secret(course)
     own = check(POOL.name, bug.load_class(), course_seeds(secret, "typical_bugs", ASSIGNMENT))
     other = check(POOL.name, bug.load_class(), course_seeds(secret, "reference", ASSIGNMENT))

@@ -180,8 +180,8 @@ def assert_same_as_reference(exercise, source):
     cls = namespace[exercise.class_name]
     reference = getattr(solutions.layers, exercise.class_name)
     for case in random_cases(exercise.name, public_seeds("test"))[:3]:
-        got = run_case(cls, exercise.name, case.params, case.inputs)
-        want = run_case(reference, exercise.name, case.params, case.inputs)
+        got = run_case(cls, exercise.plan, case.params, case.inputs)
+        want = run_case(reference, exercise.plan, case.params, case.inputs)
         for name in exercise.outputs:
             np.testing.assert_array_equal(got[name], want[name])
 

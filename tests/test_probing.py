@@ -14,7 +14,7 @@ from graders.core.check import check, grade_cases, reference_outputs, run_in_pro
 from graders.core.mistakes import get_mistake
 from graders.core.probes import probe_cases
 from graders.core.seeds import course_seeds
-from graders.exercises import ASSIGNMENT, EXERCISES
+from repo_course import ASSIGNMENT, EXERCISES
 from solutions import Convolution, MaxPool
 from utils.probing import ORDER, Run, experiment_findings, factors
 
@@ -166,7 +166,8 @@ def test_the_sandbox_and_this_process_give_the_same_diagnosis():
             source, name = entry.answer.source, entry.answer.class_name
 
             def in_box(cases):
-                run = box.run(source, name, [SandboxCase(entry.method, c.params, c.inputs) for c in cases])
+                plan = EXERCISES[entry.method].plan
+                run = box.run(source, name, [SandboxCase(plan, c.params, c.inputs) for c in cases])
                 return [o.error if o.error is not None else o.outputs for o in run.cases]
 
             cases = random_cases(entry.method, SEEDS)

@@ -9,7 +9,8 @@ from html.parser import HTMLParser
 import numpy as np
 import pytest
 
-from graders.reports.html import error_map, feedback_paths, load_results, write_reports
+from graders.core.error_map import error_map
+from graders.reports.html import feedback_paths, load_results, write_reports
 
 HOSTILE = '<script>alert("x")</script>'
 
@@ -275,7 +276,10 @@ def test_notes_and_printed_output_are_shown_escaped(tmp_path):
 
 def test_stage_nbgrader_feedback_only_for_exchange_submissions(tmp_path):
     from graders.reports.html import stage_nbgrader_feedback
+    from repo_course import COURSE_DIR
     course = tmp_path / "course"
+    course.mkdir()
+    (course / "course.toml").write_bytes((COURSE_DIR / "course.toml").read_bytes())  # which notebooks there are
     for student, secret in (("alice", "s3cr3t"), ("bob", None)):  # bob's notebooks came from an LMS zip
         folder = course / "submitted" / student / "conv_pool_backward"
         folder.mkdir(parents=True)

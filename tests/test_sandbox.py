@@ -47,7 +47,7 @@ def box(tmp_path_factory):
 
 def run(box, body, cases=CASES):
     source, region = source_with(body)
-    return box.run(source, "MaxPool", [SandboxCase(POOL.name, c.params, c.inputs) for c in cases],
+    return box.run(source, "MaxPool", [SandboxCase(POOL.plan, c.params, c.inputs) for c in cases],
                    filename="maxpool_backward.ipynb", region=region)
 
 
@@ -59,7 +59,7 @@ def test_a_correct_class_sends_back_what_it_computes_here(box):
     result = run(box, reference_body(POOL))
     assert result.status == "finished" and errors(result) == [None] * len(CASES)
     for case, outcome in zip(CASES, result.cases):
-        here = run_case(solutions.layers.MaxPool, POOL.name, case.params, case.inputs)
+        here = run_case(solutions.layers.MaxPool, POOL.plan, case.params, case.inputs)
         assert set(outcome.outputs) == {"dx"}
         assert outcome.outputs["dx"].dtype == here["dx"].dtype
         np.testing.assert_array_equal(outcome.outputs["dx"], here["dx"])

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from graders.core.cases import random_cases
-from graders.exercises import EXERCISES
+from repo_course import EXERCISES
 from graders.core.seeds import SECRET_ENV, SeedSource, course_seeds, load_course_secret, public_seeds
 
 ASSIGNMENT = "conv_pool_backward"

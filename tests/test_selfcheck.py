@@ -13,8 +13,8 @@ import pytest
 import oracles
 from graders.core.cases import case_specs, random_cases
 from graders.core.check import check
-from graders.exercises import EXERCISES
-from graders.core.mistakes import MISTAKES, mistakes_for
+from repo_course import EXERCISES
+from graders.core.mistakes import mistakes_for
 from graders.core.public_cases import write_public_cases
 from graders.sample_answers import load_answers
 from graders.core.seeds import course_seeds, public_seeds
@@ -22,11 +22,12 @@ from solutions import Convolution, MaxPool
 from utils.selfcheck import self_check
 
 ASSIGNMENT = "conv_pool_backward"
+MISTAKES = [mistake for exercise in EXERCISES.values() for mistake in exercise.mistakes]  # the assignment's
 
 
 @pytest.fixture(scope="module")
 def cases_file(tmp_path_factory):
-    return write_public_cases(tmp_path_factory.mktemp("course") / "selfcheck_cases.npz")
+    return write_public_cases(tmp_path_factory.mktemp("course") / "selfcheck_cases.npz", ASSIGNMENT)
 
 
 @pytest.fixture(scope="module")
@@ -132,7 +133,7 @@ def test_sample_answers_on_the_self_check(answer, cases_file, capsys):
 @pytest.mark.parametrize("cls, method, words", [
     (None, "Convolution.backward", "self_check needs your class itself"),
     (Convolution(np.zeros((1, 1, 1, 1)), np.zeros(1)), "Convolution.backward", "needs your class itself"),
-    (Convolution, "Conv.backward", "unknown exercise 'Conv.backward'"),
+    (Convolution, "Conv.backward", "has no cases for Conv.backward"),
     (type("MaxPool", (MaxPool,), {"backward": lambda self, dout: 1 / 0}), "MaxPool.backward",
      "your code raised ZeroDivisionError: division by zero"),
     (type("MaxPool", (MaxPool,), {"backward": lambda self, dout: exit(2)}), "MaxPool.backward",

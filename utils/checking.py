@@ -3,10 +3,10 @@
 The grader and the students' self-check (``utils.selfcheck``) both use this module, so they apply
 the same rules and say the same things:
 
-- ``run_layer`` builds a layer, runs ``forward`` then ``backward`` on copies of the inputs, and
-  returns what the backward pass produced (``dx``, and ``dW``, ``db`` for the convolution).
+- ``run_layer`` builds a layer, makes the calls an exercise's plan lists (``forward`` then
+  ``backward``, say) on copies of the inputs, and returns what is judged.
 - ``compare_outputs`` checks types and shapes before values; an output passes when
-  max |yours - expected| <= 1e-5 at every entry; NaN and inf never pass.
+  max |yours - expected| <= the exercise's tolerance at every entry; NaN and inf never pass.
 - ``match_mistakes`` names the known wrong implementation whose outputs equal the student's.
 - ``feedback_text`` / ``case_lines`` write it all up.
 
@@ -18,40 +18,6 @@ import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
-
-ATOL = 1e-5  # an output passes when every entry is within ATOL of the expected one
-
-
-@dataclass(frozen=True)
-class LayerSpec:
-    """How an exercise class is built and what its backward pass must produce.
-
-    - init_args: the constructor's positional arguments, each taken from the case's inputs
-      (arrays, copied) or its params (numbers)
-    - outputs: "dx" is backward's return value; the others are attributes of the layer
-    """
-    init_args: tuple
-    outputs: tuple
-
-
-LAYERS = {
-    "Convolution": LayerSpec(init_args=("W", "b", "stride", "pad"), outputs=("dx", "dW", "db")),
-    "MaxPool": LayerSpec(init_args=("pool_h", "pool_w", "stride", "pad"), outputs=("dx",)),
-}
-
-# How outputs are named in messages, and the array whose shape each must have.
-LABELS = {"dx": "dx", "dW": "self.dW", "db": "self.db"}
-SHAPE_OF = {"dx": "x", "dW": "W", "db": "b"}
-
-
-def layer_spec(method):
-    """The LayerSpec of "Convolution.backward" (or of the class name "Convolution")."""
-    class_name = str(method).split(".")[0]
-    if class_name not in LAYERS:
-        known = ", ".join(f"{name}.backward" for name in LAYERS)
-        raise ValueError(f"unknown exercise {method!r}; the exercises are {known}")
-    return LAYERS[class_name]
-
 
 class NondeterministicOutput(Exception):
     """The same code gave different outputs on two runs with the same inputs."""
@@ -77,23 +43,28 @@ def _same_output(a, b):
     return True
 
 
-def _differing(first, second):
+def output_label(output):
+    """How messages name an output of a plan: "self.dW" for an attribute, "dx" for a return value."""
+    return output["from"] if output.get("from", "").startswith("self.") else output["name"]
+
+
+def _differing(first, second, labels):
     """Names of the outputs that differ between two runs, and where the first difference of an array is."""
     names, where = [], None
     for name in first:
         if not _same_output(first[name], second[name]):
-            names.append(LABELS.get(name, name))
+            names.append(labels.get(name, name))
             a, b = first[name], second[name]
             if where is None and isinstance(a, np.ndarray) and isinstance(b, np.ndarray) and a.shape == b.shape:
                 with np.errstate(invalid="ignore"):
                     differ = np.argwhere(~((a == b) | ((a != a) & (b != b))))
                 if len(differ):
-                    where = f"{LABELS.get(name, name)}{tuple(int(i) for i in differ[0])}"
+                    where = f"{labels.get(name, name)}{tuple(int(i) for i in differ[0])}"
     return names, where
 
 
-def run_layer(cls, method, params, inputs, runs=2):
-    """Build a layer of class ``cls``, run forward then backward, return the backward pass's outputs.
+def run_layer(cls, plan, params, inputs, runs=2):
+    """Build a layer of class ``cls`` and make the calls ``plan`` lists; return what is judged.
 
     The layer gets copies of the inputs, so code that changes its arguments in place cannot change
     the caller's arrays. Return values are passed through unchanged: judging them is
@@ -102,26 +73,27 @@ def run_layer(cls, method, params, inputs, runs=2):
 
     Inputs:
     - cls: the layer class, e.g. a student's Convolution
-    - method: "Convolution.backward" or "MaxPool.backward" (the class name alone also works)
-    - params: numbers for the constructor, e.g. {"stride": 1, "pad": 0} or
-      {"pool_h": 2, "pool_w": 2, "stride": 2, "pad": 0}
-    - inputs: arrays; x: (N, C, H, W) and dout: (N, FN or C, out_h, out_w); for the convolution
-      also W: (FN, C, FH, FW) and b: (FN,)
-
+    - plan: how the exercise runs (its folder's exercise.toml, as plain data):
+      {"class": "Convolution", "init": ["W", "b", "stride", "pad"],
+       "calls": [["forward", "x"], ["backward", "dout"]],
+       "outputs": [{"name": "dx", "from": "backward"}, {"name": "dW", "from": "self.dW"}, ...]}
+      "init" names the constructor's arguments (inputs are arrays, params numbers); each call is a
+      method with the inputs it takes; an output is a call's return value or an attribute read
+      after the calls
+    - params: numbers, e.g. {"stride": 1, "pad": 0}
+    - inputs: arrays, e.g. x: (N, C, H, W), dout: (N, FN, out_h, out_w), W: (FN, C, FH, FW), b: (FN,)
     - runs: how many times to run it, each time on a new layer with new copies (2: a result that
       changes from run to run comes from memory the code does not own, and would make regrades
       disagree; it raises NondeterministicOutput, which describe_exception words for the student)
 
-    Returns:
-    - {"dx": what backward returned, "dW": layer.dW, "db": layer.db}, with only the exercise's
-      outputs (a missing attribute reads as None)
+    Returns {output name: value}, in the plan's order (a missing attribute reads as None).
     """
-    spec = layer_spec(method)
     if not callable(cls):
-        raise TypeError(f"expected the class {str(method).split('.')[0]}, got {_kind(cls)}")
-    first = _run_once(cls, spec, params, inputs)
+        raise TypeError(f"expected the class {plan.get('class', '')}, got {_kind(cls)}")
+    first = _run_once(cls, plan, params, inputs)
+    labels = {output["name"]: output_label(output) for output in plan["outputs"]}
     for _ in range(runs - 1):
-        names, where = _differing(first, _run_once(cls, spec, params, inputs))
+        names, where = _differing(first, _run_once(cls, plan, params, inputs), labels)
         if names:
             raise NondeterministicOutput(
                 f"{' and '.join(names)} changed between two runs"
@@ -129,18 +101,21 @@ def run_layer(cls, method, params, inputs, runs=2):
     return first
 
 
-def _run_once(cls, spec, params, inputs):
+def _run_once(cls, plan, params, inputs):
     """One run on a new layer with new copies of the inputs."""
-    args = [np.array(inputs[name], copy=True) if name in inputs else params[name] for name in spec.init_args]
+    args = [np.array(inputs[name], copy=True) if name in inputs else params[name] for name in plan["init"]]
+    returned = {}
     # Warnings (0/0 in a wrong answer, say) would land on stderr; the comparison reports NaN anyway.
     with warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore")
         layer = cls(*args)
-        layer.forward(np.array(inputs["x"], copy=True))
-        dx = layer.backward(np.array(inputs["dout"], copy=True))
-    outputs = {"dx": dx}
-    for name in spec.outputs[1:]:
-        outputs[name] = getattr(layer, name, None)
+        for method, *names in plan["calls"]:
+            returned[method] = getattr(layer, method)(*(np.array(inputs[name], copy=True) for name in names))
+    outputs = {}
+    for output in plan["outputs"]:
+        source = output["from"]
+        outputs[output["name"]] = (getattr(layer, source[len("self."):], None) if source.startswith("self.")
+                                   else returned[source])
     return outputs
 
 
@@ -208,6 +183,7 @@ class OutputResult:
     n_wrong: int = None
     n_total: int = None
     error_map: list = None  # where the values are wrong, for the instructor's heat map (set by the grader)
+    label: str = None  # how messages name it: "dx", "self.dW" (None: its name)
     note: str = None  # something worth knowing that does not change the verdict (a float32 result)
 
     def to_dict(self):
@@ -244,21 +220,27 @@ def _number(value):
     return f"{float(value):.6g}" if np.isfinite(value) else str(float(value))
 
 
-def _compare_one(name, got, expected, atol):
-    label = LABELS.get(name, name)
-    shape_hint = f"{tuple(expected.shape)} (the shape of {SHAPE_OF[name]})" if name in SHAPE_OF else str(expected.shape)
+def _compare_one(name, got, expected, atol, described=None):
+    """The verdict on one output; ``described`` is its entry in the exercise's plan ("from", "like", "by")."""
+    described = described or {}
+    source = described.get("from", "")
+    label = output_label(described) if described else name
+    method = described.get("by", "the method")
+    like = described.get("like")
+    shape_hint = f"{tuple(expected.shape)} (the shape of {like})" if like else str(expected.shape)
     n_total = int(expected.size)
 
     def structural(message):
-        return OutputResult(name, False, message, n_total=n_total)
+        return OutputResult(name, False, message, n_total=n_total, label=label)
 
+    returned = not source.startswith("self.")
     if got is None:
-        if name == "dx":
-            return structural("backward returned None instead of dx: is `return dx` missing?")
-        return structural(f"{label} is None: backward must store its result in {label}.")
-    if isinstance(got, tuple) and name == "dx":
-        return structural(f"backward returned {_kind(got)}; it must return dx alone "
-                          f"(and store the other gradients in the layer's attributes).")
+        if returned:
+            return structural(f"{method} returned None instead of {name}: is `return {name}` missing?")
+        return structural(f"{label} is None: {method} must store its result in {label}.")
+    if isinstance(got, tuple) and returned:
+        return structural(f"{method} returned {_kind(got)}; it must return {name} alone (and store the other "
+                          f"{'gradients' if method == 'backward' else 'results'} in the layer's attributes).")
     if not isinstance(got, np.ndarray):
         return structural(f"{label} is {_kind(got)}; expected a numpy array of shape {shape_hint}.")
     if got.shape != expected.shape:
@@ -282,7 +264,7 @@ def _compare_one(name, got, expected, atol):
     worst = tuple(int(i) for i in np.unravel_index(worst_flat, diff.shape)) if diff.size else ()
     if max_error <= atol:  # False for NaN
         return OutputResult(name, True, f"{label} is correct (largest error {max_error:.1e}).",
-                            max_error, worst, 0, n_total, note=note)
+                            max_error, worst, 0, n_total, note=note, label=label)
     if np.isnan(max_error):
         max_error = float("inf")
     n_wrong = int(np.count_nonzero(~(diff <= atol)))  # NaN compares False, so NaN counts as wrong
@@ -296,13 +278,13 @@ def _compare_one(name, got, expected, atol):
         others = n_wrong - n_nonfinite
         if others:
             message += f" Besides, {others} finite value(s) are off by more than {atol:g}."
-        return OutputResult(name, False, message, max_error, first, n_wrong, n_total, note=note)
+        return OutputResult(name, False, message, max_error, first, n_wrong, n_total, note=note, label=label)
     message = (f"{label}: {n_wrong} of {n_total} values are off by more than {atol:g}; the largest error is "
                f"{max_error:.3g} at index {worst} (yours {_number(got[worst])}, expected {_number(expected[worst])}).")
-    return OutputResult(name, False, message, max_error, worst, n_wrong, n_total, note=note)
+    return OutputResult(name, False, message, max_error, worst, n_wrong, n_total, note=note, label=label)
 
 
-def compare_outputs(student, reference, atol=ATOL):
+def compare_outputs(student, reference, atol, outputs=None):
     """Judge every output of the reference, in its order: types and shapes first, then values.
 
     Inputs:
@@ -311,16 +293,19 @@ def compare_outputs(student, reference, atol=ATOL):
     - reference: the expected outputs in the same form, float64 arrays: dx (N, C, H, W), and for
       the convolution dW (FN, C, FH, FW) and db (FN,)
     - atol: an output passes when every |yours - expected| <= atol (NaN and inf never pass)
+    - outputs: the plan's "outputs" entries (where each comes from, whose shape it has), for the
+      messages ("self.dW is None: backward must store ..."); without them outputs go by their names
 
     Returns a list of OutputResult, one per reference output.
     """
     student = student if isinstance(student, dict) else {}
+    described = {entry["name"]: entry for entry in outputs or ()}
     with np.errstate(all="ignore"):  # inf - inf and the like: the result says NaN/inf anyway
-        return [_compare_one(name, student.get(name), np.asarray(expected), atol)
+        return [_compare_one(name, student.get(name), np.asarray(expected), atol, described.get(name))
                 for name, expected in reference.items()]
 
 
-def same_values(a, b, atol=ATOL):
+def same_values(a, b, atol):
     """True when a and b are both None, or arrays of one shape, finite, within atol everywhere."""
     if a is None or b is None:
         return a is None and b is None
@@ -354,7 +339,7 @@ def _raised(error_text, summary):
     return False
 
 
-def match_mistakes(student, failing, candidates, student_error=None, atol=ATOL):
+def match_mistakes(student, failing, candidates, student_error=None, *, atol):
     """Names of the known mistakes that explain the student's wrong outputs (or error), best first.
 
     A candidate explains a wrong output when it gets that output wrong too, and the student's
@@ -485,7 +470,7 @@ def case_lines(case, show_error=True, seen=None, brief=False):
     if brief:
         if case.error is not None and show_error:
             lines += _error_lines(case, seen)
-        wrong = [LABELS.get(output.name, output.name) for output in case.outputs if not output.passed]
+        wrong = [(output.label or output.name) for output in case.outputs if not output.passed]
         if wrong:
             lines.append(_indent(f"{' and '.join(wrong)} wrong"
                                  + (": " + "; ".join(m.title for m in case.diagnosis) if case.diagnosis else "")))
@@ -496,9 +481,9 @@ def case_lines(case, show_error=True, seen=None, brief=False):
     else:
         signature = _structural_signature(case.outputs)
         wrong = [output for output in case.outputs if not output.passed]
-        right = [LABELS.get(output.name, output.name) for output in case.outputs if output.passed]
+        right = [(output.label or output.name) for output in case.outputs if output.passed]
         if signature is not None and signature in seen:
-            labels = " and ".join(LABELS.get(output.name, output.name) for output in wrong)
+            labels = " and ".join((output.label or output.name) for output in wrong)
             lines.append(_indent(f"{labels}: the same problem as in {seen[signature]}."))
         else:
             lines += [_indent(output.message) for output in wrong]

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import numpy as np
 
-from utils.checking import (ATOL, CaseResult, Candidate, compare_outputs, consistent_diagnoses, describe_exception,
-                            feedback_text, layer_spec, match_mistakes, run_layer)
+from utils.checking import (CaseResult, Candidate, compare_outputs, consistent_diagnoses, describe_exception,
+                            feedback_text, match_mistakes, run_layer)
 from utils.probing import Run, experiment_findings, needs_experiments
 
 CASES_FILE = "selfcheck_cases.npz"
@@ -53,10 +53,10 @@ def _stored(arrays, prefix, inputs, outputs_names):
             {name: arrays[f"{prefix}/expected/{name}"] for name in outputs_names})
 
 
-def _produce(cls, method, params, inputs):
-    """(outputs, None), or (None, error text) when the class raised."""
+def _produce(cls, plan, params, inputs):
+    """(outputs, None), or (None, error text) when the class raised; plan: the exercise's (run_layer)."""
     try:
-        return run_layer(cls, method, params, inputs), None
+        return run_layer(cls, plan, params, inputs), None
     except (Exception, SystemExit) as exc:
         return None, describe_exception(exc, cls)
 
@@ -70,14 +70,15 @@ def _experiments(cls, method, exercise, arrays, cases, produced):
         runs.append(Run(case["name"], case["params"], inputs, expected, outputs, error))
     for probe in exercise.get("probes", []):
         inputs, expected = _stored(arrays, f"{method}/probe/{probe['name']}", probe["inputs"], outputs_names)
-        outputs, error = _produce(cls, method, probe["params"], inputs)
+        outputs, error = _produce(cls, exercise["plan"], probe["params"], inputs)
         runs.append(Run(probe["name"], probe["params"], inputs, expected, outputs, error, probe=True))
     return experiment_findings(method, runs)
 
 
-def _check_case(cls, method, case, arrays, mistakes, outputs_names, produced):
+def _check_case(method, case, arrays, mistakes, exercise, produced):
     prefix = f"{method}/{case['name']}"
-    inputs, reference = _stored(arrays, prefix, case["inputs"], outputs_names)
+    inputs, reference = _stored(arrays, prefix, case["inputs"], exercise["outputs"])
+    plan, atol = exercise["plan"], exercise["atol"]
     candidates = []
     for name, entry in case["mistakes"].items():
         differs = {output: arrays[f"{prefix}/mistake/{name}/{output}"] for output in entry["differs"]}
@@ -87,12 +88,12 @@ def _check_case(cls, method, case, arrays, mistakes, outputs_names, produced):
     candidates.sort(key=lambda candidate: order.index(candidate.name))
     outputs, error = produced
     if error is not None:
-        names = match_mistakes(None, [], candidates, student_error=error)
+        names = match_mistakes(None, [], candidates, student_error=error, atol=atol)
         return CaseResult(case["name"], case["description"], case["setting"], False, [], error,
                           [mistakes[name] for name in names])
-    results = compare_outputs(outputs, reference, ATOL)
+    results = compare_outputs(outputs, reference, atol, plan["outputs"])
     failing = [result.name for result in results if not result.passed]
-    names = match_mistakes(outputs, failing, candidates) if failing else []
+    names = match_mistakes(outputs, failing, candidates, atol=atol) if failing else []
     return CaseResult(case["name"], case["description"], case["setting"], not failing, results, None,
                       [mistakes[name] for name in names])
 
@@ -102,7 +103,7 @@ def self_check(cls, method, cases_file=CASES_FILE):
 
     Inputs:
     - cls: your class, e.g. Convolution (not an instance: the check builds its own layers)
-    - method: "Convolution.backward" or "MaxPool.backward"
+    - method: the exercise, as the notebook names it: "Convolution.backward", "MaxPool.backward" ...
     - cases_file: the practice-cases file that came with the assignment
 
     Returns True when every case passed. Never raises because of your code: errors are printed.
@@ -112,7 +113,6 @@ def self_check(cls, method, cases_file=CASES_FILE):
               f"got {cls!r}")
         return False
     try:
-        layer_spec(method)
         meta, arrays = load_cases(cases_file)
         exercise = meta["exercises"].get(method)
         if exercise is None:
@@ -125,8 +125,8 @@ def self_check(cls, method, cases_file=CASES_FILE):
     produced = []
     for case in cases:
         inputs, _ = _stored(arrays, f"{method}/{case['name']}", case["inputs"], [])
-        produced.append(_produce(cls, method, case["params"], inputs))
-    results = [_check_case(cls, method, case, arrays, mistakes, exercise["outputs"], outcome)
+        produced.append(_produce(cls, exercise["plan"], case["params"], inputs))
+    results = [_check_case(method, case, arrays, mistakes, exercise, outcome)
                for case, outcome in zip(cases, produced)]
     # The grader's rules, on the stored outputs: a mistake is named only if the class also fails every
     # case the mistake fails; experiments only when some failure is left unexplained.

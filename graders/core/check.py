@@ -13,13 +13,13 @@ from dataclasses import dataclass, field
 
 from graders.core.cases import case_specs, random_cases
 from graders.core.diagnose import diagnose_all, mistake_fails
+from graders.core.error_map import error_map
 from graders.core.mistakes import mistakes_for
 from graders.core.probes import probe_cases
-from graders.exercises import get_exercise
 from graders.core.runner import run_case
 from graders.core.scoring import method_passed, method_score
-from graders.reports.html import error_map
-from utils.checking import (ATOL, CaseResult, compare_outputs, consistent_diagnoses, describe_exception,
+from graders.exercises import get_exercise
+from utils.checking import (CaseResult, compare_outputs, consistent_diagnoses, describe_exception,
                             feedback_text, mistake_dict, summarize_diagnoses)
 from utils.probing import Run, experiment_findings, needs_experiments
 
@@ -30,7 +30,7 @@ __all__ = ["CaseResult", "MethodReport", "check", "grade_case", "grade_cases", "
 def reference_outputs(exercise, case):
     """The reference implementation's outputs on a case: {"dx": ..., ("dW", "db")}, float64 arrays."""
     exercise = get_exercise(exercise)
-    return run_case(exercise.reference_class, exercise.name, case.params, case.inputs, runs=1)
+    return run_case(exercise.reference_class, exercise.plan, case.params, case.inputs, runs=1)
 
 
 def grade_case(exercise, case, outputs=None, error=None, reference=None):
@@ -53,14 +53,14 @@ def grade_case(exercise, case, outputs=None, error=None, reference=None):
         raise ValueError("grade_case: give the student's outputs or the error their code raised")
     reference = reference_outputs(exercise, case) if reference is None else reference
     if error is not None:
-        diagnosis = diagnose_all(exercise.name, case, None, reference, error=str(error))
+        diagnosis = diagnose_all(exercise, case, None, reference, error=str(error), atol=exercise.atol)
         return CaseResult(case.name, case.description, case.setting, False, [], str(error), diagnosis)
-    results = compare_outputs(outputs, reference, ATOL)
+    results = compare_outputs(outputs, reference, exercise.atol, exercise.plan["outputs"])
     for result in results:
         if not result.passed and result.max_abs_error is not None:  # wrong values, not a wrong type or shape
             result.error_map = error_map(outputs.get(result.name), reference[result.name])
     passed = all(result.passed for result in results)
-    diagnosis = [] if passed else diagnose_all(exercise.name, case, outputs, reference)
+    diagnosis = [] if passed else diagnose_all(exercise, case, outputs, reference, atol=exercise.atol)
     return CaseResult(case.name, case.description, case.setting, passed, results, None, diagnosis)
 
 
@@ -93,18 +93,19 @@ def grade_cases(method, cases, produced, run_probes=None):
     references = [reference_outputs(exercise, case) for case in cases]
     results = [grade_case(exercise, case, *_split(item), reference=reference)
                for case, item, reference in zip(cases, produced, references)]
-    by_name = {mistake.name: mistake for mistake in mistakes_for(exercise.name)}
-    consistent_diagnoses(results, lambda name, index: mistake_fails(by_name[name], cases[index], references[index]))
+    by_name = {mistake.name: mistake for mistake in mistakes_for(exercise)}
+    consistent_diagnoses(results, lambda name, index: mistake_fails(by_name[name], cases[index], references[index],
+                                                                    exercise.atol))
     findings = []
     if run_probes is not None and needs_experiments(results):
         findings = experiment_findings_for(exercise, cases, produced, references, run_probes)
-    return MethodReport.from_cases(exercise.name, results, findings)
+    return MethodReport.from_cases(exercise, results, findings)
 
 
 def experiment_findings_for(exercise, cases, produced, references, run_probes):
     """Run the probes through ``run_probes`` and read the experiments (utils.probing): a list of Finding."""
     exercise = get_exercise(exercise)
-    probes = probe_cases(exercise.name)
+    probes = probe_cases(exercise)
     probe_produced = list(run_probes(probes)) if probes else []
     if len(probe_produced) != len(probes):
         raise ValueError(f"run_probes gave {len(probe_produced)} results for {len(probes)} probes")
@@ -169,11 +170,13 @@ class MethodReport:
 
 def run_in_process(student_cls, method):
     """A run_probes callback (see grade_cases) that runs the student's class here, like check does."""
+    plan = get_exercise(method).plan
+
     def run(cases):
         produced = []
         for case in cases:
             try:
-                produced.append(run_case(student_cls, method, case.params, case.inputs))
+                produced.append(run_case(student_cls, plan, case.params, case.inputs))
             except (Exception, SystemExit) as exc:
                 produced.append(describe_exception(exc, student_cls))
         return produced
@@ -184,7 +187,7 @@ def check(method, student_cls, seeds):
     """Run ``student_cls`` on every case of ``method`` in this process and grade it.
 
     Inputs:
-    - method: "Convolution.backward" or "MaxPool.backward"
+    - method: an Exercise, or its name ("Convolution.backward") in the active course
     - student_cls: the student's class (Convolution or MaxPool)
     - seeds: a graders.core.seeds.SeedSource: public_seeds(...) for practice, course_seeds(...) to grade
 
@@ -192,9 +195,9 @@ def check(method, student_cls, seeds):
     case's error, with the student's own lines.
     """
     exercise = get_exercise(method)
-    cases = random_cases(exercise.name, seeds)
-    run = run_in_process(student_cls, exercise.name)
-    return grade_cases(exercise.name, cases, run(cases), run_probes=run)
+    cases = random_cases(exercise, seeds)
+    run = run_in_process(student_cls, exercise)
+    return grade_cases(exercise, cases, run(cases), run_probes=run)
 
 
 def report_error(method, message):
@@ -202,5 +205,5 @@ def report_error(method, message):
     (a syntax error, a time-out, a missing class). Scores 0; needs no inputs."""
     exercise = get_exercise(method)
     cases = [CaseResult(spec.name, spec.description, spec.setting, False, [], str(message), [])
-             for spec in case_specs(exercise.name)]
-    return MethodReport.from_cases(exercise.name, cases)
+             for spec in case_specs(exercise)]
+    return MethodReport.from_cases(exercise, cases)

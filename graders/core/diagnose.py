@@ -4,15 +4,16 @@ A mistake explains a wrong output when its own output differs from the reference
 student's (to 1e-5); it explains an error when it raises the very same error. The matching rule
 lives in ``utils.checking.match_mistakes`` so that the students' self-check applies it too.
 """
+from graders.core.compare import ATOL
 from graders.core.mistakes import mistakes_for
 from graders.core.runner import run_case
-from utils.checking import ATOL, Candidate, compare_outputs, error_summary, match_mistakes, same_values
+from utils.checking import Candidate, compare_outputs, error_summary, match_mistakes, same_values
 
 
 def run_mistake(mistake, case):
     """What a mistake does on a case: (outputs, None), or (None, error_summary) when it raises."""
     try:
-        return run_case(mistake.cls, mistake.method, case.params, case.inputs, runs=1), None
+        return run_case(mistake.cls, mistake.plan, case.params, case.inputs, runs=1), None
     except Exception as exc:  # a catalogued mistake may fail the way a student's code fails
         return None, error_summary(exc)
 

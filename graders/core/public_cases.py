@@ -6,8 +6,8 @@ instead. It holds, for every exercise, the public cases (same situations as grad
 mistake produces on them, so that the self-check can name a mistake without any solution code.
 
 Layout (``np.load(path, allow_pickle=False)`` reads it; every key is flat):
-- "meta": a 0-d unicode array of JSON: {"format", "version", "assignment", "atol", "exercises":
-  {method: {"outputs": [...], "mistakes": [{"name", "title", "hint"}],
+- "meta": a 0-d unicode array of JSON: {"format", "version", "assignment", "exercises":
+  {method: {"outputs": [...], "plan": {...}, "atol": 1e-05, "mistakes": [{"name", "title", "hint"}],
             "cases": [{"name", "description", "setting", "params", "inputs": [...],
                        "mistakes": {mistake: {"differs": [...], "none": [...], "error": str|null}}}]}}}
 - "<method>/<case>/<input>": the inputs, e.g. "Convolution.backward/overlap/x"
@@ -27,24 +27,23 @@ import numpy as np
 from graders.core.cases import random_cases
 from graders.core.check import reference_outputs
 from graders.core.diagnose import run_mistake
-from graders.exercises import ASSIGNMENT, EXERCISES
-from graders.core.mistakes import mistakes_for
 from graders.core.probes import probe_cases
 from graders.core.seeds import public_seeds
-from utils.checking import ATOL, mistake_dict, same_values
+from graders.exercises import active_course
+from utils.checking import mistake_dict, same_values
 
 FORMAT = "backprop-lab selfcheck cases"
-VERSION = 2  # 2: probes (the experiments of utils.probing)
+VERSION = 3  # 2: probes (the experiments of utils.probing); 3: each exercise's plan and tolerance
 
 
-def _mistake_entry(mistake, case, reference, arrays, prefix):
+def _mistake_entry(mistake, case, reference, arrays, prefix, atol):
     """The meta entry of one mistake on one case (None when it equals the reference), storing its arrays."""
     outputs, error = run_mistake(mistake, case)
     if error is not None:
         return {"differs": [], "none": [], "error": error}
     differs, none = [], []
     for name, value in outputs.items():
-        if same_values(value, reference[name], ATOL):
+        if same_values(value, reference[name], atol):
             continue
         if value is None:
             none.append(name)
@@ -59,15 +58,17 @@ def _mistake_entry(mistake, case, reference, arrays, prefix):
     return {"differs": differs, "none": none, "error": None}
 
 
-def public_case_data(assignment=ASSIGNMENT):
-    """(meta, arrays): the self-check file's content, as write_public_cases stores it."""
+def public_case_data(assignment, course=None):
+    """(meta, arrays): the self-check file's content for an assignment's exercises, as write_public_cases
+    stores it. course: a graders.exercises.Course (default: the active course)."""
+    course = course or active_course()
     seeds = public_seeds(assignment)
     arrays = {}
     exercises = {}
-    for exercise in EXERCISES.values():
-        mistakes = mistakes_for(exercise.name)
+    for exercise in course.exercises(assignment):
+        mistakes = list(exercise.mistakes)
         cases = []
-        for case in random_cases(exercise.name, seeds):
+        for case in random_cases(exercise, seeds):
             prefix = f"{exercise.name}/{case.name}"
             for name, value in case.inputs.items():
                 arrays[f"{prefix}/{name}"] = value
@@ -76,30 +77,30 @@ def public_case_data(assignment=ASSIGNMENT):
                 arrays[f"{prefix}/expected/{name}"] = value
             entries = {}
             for mistake in mistakes:
-                entry = _mistake_entry(mistake, case, reference, arrays, prefix)
+                entry = _mistake_entry(mistake, case, reference, arrays, prefix, exercise.atol)
                 if entry is not None:
                     entries[mistake.name] = entry
             cases.append({"name": case.name, "description": case.description, "setting": case.setting,
                           "params": dict(case.params), "inputs": list(case.inputs), "mistakes": entries})
         probes = []
-        for probe in probe_cases(exercise.name):
+        for probe in probe_cases(exercise):
             prefix = f"{exercise.name}/probe/{probe.name}"
             for name, value in probe.inputs.items():
                 arrays[f"{prefix}/{name}"] = value
             for name, value in reference_outputs(exercise, probe).items():
                 arrays[f"{prefix}/expected/{name}"] = value
             probes.append({"name": probe.name, "params": dict(probe.params), "inputs": list(probe.inputs)})
-        exercises[exercise.name] = {"outputs": list(exercise.outputs),
+        exercises[exercise.name] = {"outputs": list(exercise.outputs), "plan": exercise.plan, "atol": exercise.atol,
                                     "mistakes": [mistake_dict(mistake) for mistake in mistakes],
                                     "cases": cases, "probes": probes}
-    meta = {"format": FORMAT, "version": VERSION, "assignment": assignment, "atol": ATOL, "exercises": exercises}
+    meta = {"format": FORMAT, "version": VERSION, "assignment": assignment, "exercises": exercises}
     return meta, arrays
 
 
-def write_public_cases(path, assignment=ASSIGNMENT):
-    """Write the self-check file (selfcheck_cases.npz) to ``path``; returns the path."""
+def write_public_cases(path, assignment, course=None):
+    """Write the self-check file (selfcheck_cases.npz) of an assignment to ``path``; returns the path."""
     path = Path(path)
-    meta, arrays = public_case_data(assignment)
+    meta, arrays = public_case_data(assignment, course)
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "wb") as handle:  # a file object: np.savez would otherwise append ".npz" to other names
         np.savez_compressed(handle, meta=np.array(json.dumps(meta)), **arrays)

@@ -2,8 +2,10 @@
 
     build_course(course_dir)
 
-1. renders every template folder ``<course>/templates/<assignment>/`` into
-   ``<course>/source/<assignment>/`` (build output: the folder is replaced), one notebook per template;
+For every assignment of the course's course.toml, in order:
+
+1. renders the notebook template (``notebook.md``) of each of its exercise folders into
+   ``<course>/source/<assignment>/<notebook>.ipynb`` (build output: the folder is replaced);
 2. writes the public self-check cases, ``selfcheck_cases.npz``, beside them;
 3. makes sure the course secret exists (the grading seeds derive from it);
 4. runs ``nbgrader generate_assignment <assignment> --force`` in the course folder, which writes
@@ -15,18 +17,18 @@ A template ``<notebook>.md`` is a list of cells. A line ``%% <kind> <name>`` sta
 text runs to the next such line. Text before the first cell line is a note for instructors.
 
 - ``%% markdown <id>``: read-only markdown, nbgrader grade_id ``<id>``. ``attachment:<figure>.png``
-  embeds the figure ``graders.course.figures`` draws (from the reference solutions) as a cell attachment.
-  ``{{points:<Class.method>}}`` and ``{{cases:<Class.method>}}`` become the exercise's points and the
-  list of its grading cases.
+  embeds the figure an exercise folder's figures.py draws (from the reference) as a cell attachment.
+  ``{{points:<Class.method>}}`` and ``{{cases:<Class.method>}}`` become the exercise's points (as
+  course.toml sets them) and the list of its grading cases.
 - ``%% code <id>``: read-only code, grade_id ``<id>``.
-- ``%% class <ClassName>``: the exercise's class, from ``solutions/layers.py``; its
-  ``########## Begin ##########`` / ``########## End ##########`` lines become nbgrader's solution
-  delimiters, which generate_assignment replaces by the Educoder stub (nbgrader_config.py). Editable;
+- ``%% class <ClassName>``: the exercise's class, from its reference (``solutions/layers.py`` or the
+  folder's reference.py); the ``########## Begin ##########`` / ``########## End ##########`` lines of
+  the methods this assignment grades become nbgrader's solution delimiters, which generate_assignment
+  replaces by the Educoder stub (nbgrader_config.py); other regions are given as written. Editable;
   grade_id is the exercise's ``answer_cell``.
 - ``%% tests <Class.method>``: the hidden test cell, grade_id ``test_cell``, worth the exercise's points.
 """
 import base64
-import inspect
 import os
 import re
 import shutil
@@ -37,9 +39,8 @@ from pathlib import Path
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-import solutions.layers
-from graders.exercises import EXERCISES, educoder_region
 from graders.course.figures import render_figure
+from graders.exercises import active_course, load_course, method_regions
 
 SOLUTION_BEGIN = "### BEGIN SOLUTION"
 SOLUTION_END = "### END SOLUTION"
@@ -69,24 +70,37 @@ def _nbgrader(grade_id, *, solution=False, grade=False, locked=False, points=Non
     return {"nbgrader": meta}
 
 
-def exercise_for_class(class_name):
-    for exercise in EXERCISES.values():
-        if exercise.class_name == class_name:
+def _exercise(exercises, name, where):
+    """The exercise called ``name`` (class.method or folder id) among ``exercises``."""
+    for exercise in exercises:
+        if name in (exercise.name, exercise.id):
             return exercise
-    raise KeyError(f"no exercise for class {class_name!r}; exercises: {', '.join(EXERCISES)}")
+    raise TemplateError(f"{where}: unknown exercise {name!r}; this assignment's exercises are "
+                        f"{', '.join(e.name for e in exercises)}")
 
 
-def class_cell_source(class_name):
-    """The class as solutions/layers.py writes it, its Begin/End lines turned into solution delimiters."""
-    cls = getattr(solutions.layers, class_name, None)
-    if not inspect.isclass(cls):
-        raise KeyError(f"solutions/layers.py has no class {class_name!r}")
-    lines = inspect.getsource(cls).rstrip("\n").split("\n")
-    begin, end = educoder_region(lines, f"solutions.layers.{class_name}")
-    for i, marker in ((begin, SOLUTION_BEGIN), (end, SOLUTION_END)):
-        indent = lines[i][:len(lines[i]) - len(lines[i].lstrip())]
-        lines[i] = indent + marker
-    return "\n".join(lines)
+def class_cell_source(class_name, exercises):
+    """The class as its reference writes it: the Begin/End lines of the methods ``exercises`` grade turned
+    into solution delimiters, the other regions' Begin/End lines dropped (their code is given)."""
+    graded = [e for e in exercises if e.class_name == class_name]
+    if not graded:
+        raise KeyError(f"no exercise of this assignment is a method of {class_name!r}")
+    reference = graded[0].folder
+    lines = reference.reference_source.rstrip("\n").split("\n")
+    regions = method_regions(lines, f"{reference.reference_file}: class {class_name}")
+    methods = {e.method for e in graded}
+    missing = methods - set(regions)
+    if missing:
+        raise KeyError(f"{reference.reference_file}: {class_name} has no Begin/End region in {', '.join(sorted(missing))}")
+    drop = set()
+    for method, (begin, end) in regions.items():
+        if method in methods:
+            for i, marker in ((begin, SOLUTION_BEGIN), (end, SOLUTION_END)):
+                indent = lines[i][:len(lines[i]) - len(lines[i].lstrip())]
+                lines[i] = indent + marker
+        else:
+            drop |= {begin, end}
+    return "\n".join(line for i, line in enumerate(lines) if i not in drop)
 
 
 def hidden_test_source(exercise, assignment):
@@ -109,50 +123,55 @@ def hidden_test_source(exercise, assignment):
     ])
 
 
-def case_list_markdown(method):
-    from graders.core.cases import case_specs
-    return "\n".join(f"- **{spec.name}**: {spec.description}" for spec in case_specs(method))
+def case_list_markdown(exercise):
+    return "\n".join(f"- **{spec.name}**: {spec.description}" for spec in exercise.case_specs)
 
 
-def _fill_placeholders(text, where):
+def _fill_placeholders(text, where, exercises):
     def replace(match):
         kind, method = match.groups()
-        if method not in EXERCISES:
-            raise TemplateError(f"{where}: unknown exercise {method!r} in {match.group(0)}")
+        exercise = _exercise(exercises, method, f"{where}: {match.group(0)}")
         if kind == "points":
-            return f"{EXERCISES[method].points:g}"
+            return f"{exercise.points:g}"
         if kind == "cases":
-            return case_list_markdown(method)
+            return case_list_markdown(exercise)
         raise TemplateError(f"{where}: unknown placeholder {match.group(0)} (use points or cases)")
     return PLACEHOLDER.sub(replace, text)
 
 
-def _markdown_cell(cell_id, text, where):
-    text = _fill_placeholders(text, where)
+def _markdown_cell(cell_id, text, where, exercises):
+    text = _fill_placeholders(text, where, exercises)
     cell = new_markdown_cell(text, id=cell_id, metadata=_nbgrader(cell_id, locked=True))
     figures = sorted(set(ATTACHMENT.findall(text)))
     if figures:
-        cell["attachments"] = {name: {"image/png": base64.b64encode(render_figure(name)).decode("ascii")}
-                               for name in figures}
+        try:
+            cell["attachments"] = {name: {"image/png": base64.b64encode(render_figure(name, exercises)).decode("ascii")}
+                                   for name in figures}
+        except KeyError as exc:
+            raise TemplateError(f"{where}: {exc.args[0]}") from None
     return cell
 
 
-def render_cell(kind, name, text, assignment, where):
-    """One notebook cell from one template cell."""
+def render_cell(kind, name, text, assignment, where, exercises):
+    """One notebook cell from one template cell; ``exercises``: the assignment's exercises."""
     if kind == "markdown":
-        return _markdown_cell(name, text, where)
+        return _markdown_cell(name, text, where, exercises)
     if kind == "code":
         return new_code_cell(text, id=name, metadata=_nbgrader(name, locked=True))
     if kind in ("class", "tests") and text.strip():
         raise TemplateError(f"{where}: a '{kind}' cell is generated; its template cell must be empty")
     if kind == "class":
-        exercise = exercise_for_class(name)
-        return new_code_cell(class_cell_source(name), id=exercise.answer_cell,
-                             metadata=_nbgrader(exercise.answer_cell, solution=True))
+        graded = [e for e in exercises if e.class_name == name]
+        if not graded:
+            raise TemplateError(f"{where}: no exercise of {assignment} is a method of class {name!r}")
+        try:
+            source = class_cell_source(name, exercises)
+        except (KeyError, ValueError) as exc:
+            raise TemplateError(f"{where}: {exc.args[0]}") from None
+        cell_id = graded[0].answer_cell
+        return new_code_cell(source, id=cell_id, metadata=_nbgrader(cell_id, solution=True))
     if kind == "tests":
-        if name not in EXERCISES:
-            raise TemplateError(f"{where}: unknown exercise {name!r}; exercises: {', '.join(EXERCISES)}")
-        exercise = EXERCISES[name]
+        exercise = _exercise(exercises, name, where)
         return new_code_cell(hidden_test_source(exercise, assignment), id=exercise.test_cell,
                              metadata=_nbgrader(exercise.test_cell, grade=True, locked=True,
                                                 points=exercise.points))
@@ -177,9 +196,11 @@ def parse_template(path):
     return [(kind, name, "\n".join(text).strip("\n"), number) for kind, name, text, number in cells]
 
 
-def render_notebook(template_path, assignment):
-    """The nbgrader source notebook (an nbformat NotebookNode) of one template."""
-    cells = [render_cell(kind, name, text, assignment, f"{template_path}:{number}")
+def render_notebook(template_path, assignment, exercises=None):
+    """The nbgrader source notebook (an nbformat NotebookNode) of one template; ``exercises``: the
+    assignment's (default: the active course's)."""
+    exercises = exercises if exercises is not None else active_course().exercises(assignment)
+    cells = [render_cell(kind, name, text, assignment, f"{template_path}:{number}", exercises)
              for kind, name, text, number in parse_template(template_path)]
     check_cells(cells, template_path)
     nb = new_notebook(cells=cells, metadata={"kernelspec": KERNELSPEC, "language_info": {"name": "python"}})
@@ -203,29 +224,32 @@ def check_cells(cells, where):
                                     "which nbgrader would treat as a solution or hidden-test marker")
 
 
-def render_assignment(templates_dir, source_dir, assignment):
-    """Write one notebook per template of templates_dir into source_dir (replaced). Returns the paths."""
-    templates = sorted(Path(templates_dir).glob("*.md"))
-    if not templates:
-        raise TemplateError(f"{templates_dir}: no notebook templates (*.md)")
+def render_assignment(course, assignment, source_dir):
+    """Write the notebook of each exercise of ``assignment`` into source_dir (replaced): the template
+    (notebook.md) of the first exercise folder that names the notebook. Returns the paths."""
+    exercises = course.exercises(assignment)
     if source_dir.exists():
         shutil.rmtree(source_dir)
     source_dir.mkdir(parents=True)
     paths = []
-    for template in templates:
-        path = source_dir / f"{template.stem}.ipynb"
-        nbformat.write(render_notebook(template, assignment), path)
+    for notebook in dict.fromkeys(e.notebook for e in exercises):
+        templates = [e.folder.template for e in exercises if e.notebook == notebook and e.folder.template.is_file()]
+        if not templates:
+            raise TemplateError(f"no notebook template for {notebook}.ipynb: add notebook.md to the folder of "
+                                f"{', '.join(e.id for e in exercises if e.notebook == notebook)}")
+        path = source_dir / f"{notebook}.ipynb"
+        nbformat.write(render_notebook(templates[0], assignment, exercises), path)
         paths.append(path)
     return paths
 
 
 # ---------------------------------------------------------------- the course
 
-COURSE_INPUTS = ("nbgrader_config.py", "templates")  # what a course is before it is built
+COURSE_INPUTS = ("nbgrader_config.py", "course.toml")  # what a course is before it is built (and its exercises/)
 
 
 def copy_course_inputs(course_dir, destination):
-    """Copy a course as a fresh clone has it (its config and templates, nothing built) into destination.
+    """Copy a course as a fresh clone has it (its configuration and own exercises, nothing built) into destination.
 
     Builds, demos and tests then write only there: the real course's release, gradebook and secret are
     never touched. Returns destination.
@@ -237,11 +261,13 @@ def copy_course_inputs(course_dir, destination):
     destination.mkdir(parents=True, exist_ok=True)
     # Modification times are kept: copied again over an earlier build, the inputs do not look newer than
     # it, so that build is reused (the demo's second run).
-    shutil.copy2(course_dir / "nbgrader_config.py", destination / "nbgrader_config.py")
-    if (destination / "templates").exists():
-        shutil.rmtree(destination / "templates")
-    shutil.copytree(course_dir / "templates", destination / "templates",
-                    ignore=shutil.ignore_patterns("__pycache__"))
+    for name in COURSE_INPUTS:
+        shutil.copy2(course_dir / name, destination / name)
+    if (destination / "exercises").exists():
+        shutil.rmtree(destination / "exercises")
+    if (course_dir / "exercises").is_dir():
+        shutil.copytree(course_dir / "exercises", destination / "exercises",
+                        ignore=shutil.ignore_patterns("__pycache__"))
     return destination
 
 
@@ -281,22 +307,19 @@ def generate_assignment(course_dir, assignment):
 
 
 def build_course(course_dir: Path) -> None:
-    """Render every assignment of course_dir/templates, write its self-check cases, release it with nbgrader."""
+    """Render every assignment of the course's course.toml, write its self-check cases, release it with nbgrader."""
     from graders.core.public_cases import write_public_cases
     from graders.core.seeds import load_course_secret
 
     course_dir = Path(course_dir).resolve()
     if not (course_dir / "nbgrader_config.py").is_file():
         raise FileNotFoundError(f"{course_dir} is not an nbgrader course folder (no nbgrader_config.py)")
-    assignments = sorted(p for p in (course_dir / "templates").glob("*") if p.is_dir())
-    if not assignments:
-        raise FileNotFoundError(f"no assignment templates in {course_dir / 'templates'}")
+    course = load_course(course_dir)
     load_course_secret(course_dir)  # created on first use; the grading seeds need it
-    for templates_dir in assignments:
-        assignment = templates_dir.name
+    for assignment in course.assignments:
         source_dir = course_dir / "source" / assignment
-        render_assignment(templates_dir, source_dir, assignment)
-        write_public_cases(source_dir / SELFCHECK_FILE, assignment)
+        render_assignment(course, assignment, source_dir)
+        write_public_cases(source_dir / SELFCHECK_FILE, assignment, course)
         copy_utils(source_dir)
         generate_assignment(course_dir, assignment)
         print(f"built {assignment}: {course_dir / 'release' / assignment}")

@@ -33,7 +33,7 @@ from pathlib import Path
 
 import nbformat
 
-from graders.exercises import EDUCODER_BEGIN, EDUCODER_END
+from graders.exercises import EDUCODER_BEGIN, EDUCODER_END, load_course
 
 # What the students' kernel and JupyterLab need; pinned to the versions installed here, which the tests ran.
 PINNED_DISTRIBUTIONS = ("numpy", "matplotlib", "ipykernel", "ipython", "jupyterlab", "notebook", "nbgrader")
@@ -59,9 +59,9 @@ def write_bundle(course_dir: Path, out_dir: Path, assignment: str | None = None)
     """Write the student bundle of one assignment into out_dir and return the zip's path.
 
     Inputs:
-    - course_dir: the nbgrader course folder (nbgrader_config.py, templates/; release/ is built when needed)
+    - course_dir: the nbgrader course folder (nbgrader_config.py, course.toml; release/ is built when needed)
     - out_dir: where the zip goes (created)
-    - assignment: which assignment; default: the course's only one
+    - assignment: which assignment; default: the course's first (course.toml's order)
 
     Returns:
     - out_dir / "<course>-<assignment>-<version>+<hash>.zip"
@@ -70,11 +70,9 @@ def write_bundle(course_dir: Path, out_dir: Path, assignment: str | None = None)
     if not (course_dir / "nbgrader_config.py").is_file():
         raise FileNotFoundError(f"{course_dir} is not an nbgrader course folder (no nbgrader_config.py); "
                                 "pass the course folder with --course")
-    assignment = assignment or only_assignment(course_dir)
-    known = {p.name for folder in ("templates", "release") for p in (course_dir / folder).glob("*") if p.is_dir()}
-    if assignment not in known:
-        raise ValueError(f"no assignment {assignment!r} in {course_dir} (templates/ or release/); "
-                         f"the course has {', '.join(sorted(known)) or 'none'}")
+    course = load_course(course_dir)
+    assignment = assignment or next(iter(course.assignments))
+    course.exercises(assignment)  # CourseError (a ValueError) naming the course's assignments
     release_dir = course_dir / "release" / assignment
     stale = release_staleness(course_dir, assignment)
     if stale:
@@ -126,18 +124,6 @@ def write_bundle(course_dir: Path, out_dir: Path, assignment: str | None = None)
 # ----------------------------------------------------------------------------------------------------------
 # The course
 
-def only_assignment(course_dir: Path) -> str:
-    """The id of the course's assignment: its one folder under templates/ (or release/ when there are none)."""
-    for folder in ("templates", "release"):
-        ids = sorted(p.name for p in (course_dir / folder).glob("*") if p.is_dir())
-        if len(ids) == 1:
-            return ids[0]
-        if len(ids) > 1:
-            raise ValueError(f"{course_dir / folder} holds several assignments ({', '.join(ids)}); "
-                             "say which one to bundle (--assignment)")
-    raise FileNotFoundError(f"no assignment in {course_dir / 'templates'} or {course_dir / 'release'}")
-
-
 def read_course_id(course_dir: Path) -> str:
     """CourseDirectory.course_id from the course's nbgrader_config.py, else "backprop-lab"."""
     from traitlets.config.loader import PyFileConfigLoader
@@ -179,8 +165,10 @@ def _release_inputs(course_dir: Path, assignment: str) -> list[Path]:
     modules = set()
     for module in RELEASE_BUILDERS:
         _local_imports(module, modules)
-    files = [course_dir / "nbgrader_config.py"]
-    files += [p for p in (course_dir / "templates" / assignment).rglob("*") if p.is_file()]
+    files = [course_dir / "nbgrader_config.py", course_dir / "course.toml"]
+    for exercise in load_course(course_dir).exercises(assignment):
+        files += [p for p in exercise.folder.path.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
+        files.append(exercise.folder.reference_file)
     files += [Path(importlib.util.find_spec(m).origin) for m in sorted(modules)]
     return files
 
@@ -188,16 +176,17 @@ def _release_inputs(course_dir: Path, assignment: str) -> list[Path]:
 def release_staleness(course_dir: Path, assignment: str) -> str:
     """Why the release of `assignment` must be built again ("" when it is up to date).
 
-    Up to date means: the release folder exists, has a notebook for every template and the self-check cases,
-    and none of its files is older than a file it is made from (templates, nbgrader_config.py, and the
-    modules the build runs: graders.course.build, graders.core.public_cases and what they import of ours).
+    Up to date means: the release folder exists, has a notebook for every exercise and the self-check cases,
+    and none of its files is older than a file it is made from (course.toml, nbgrader_config.py, the
+    exercise folders and references, and the modules the build runs: graders.course.build,
+    graders.core.public_cases and what they import of ours).
     """
     from graders.course.build import SELFCHECK_FILE
     release_dir = course_dir / "release" / assignment
     if not release_dir.is_dir():
         return "missing"
-    templates = sorted((course_dir / "templates" / assignment).glob("*.md"))
-    expected = [f"{t.stem}.ipynb" for t in templates] + [SELFCHECK_FILE]
+    notebooks = dict.fromkeys(e.notebook for e in load_course(course_dir).exercises(assignment))
+    expected = [f"{notebook}.ipynb" for notebook in notebooks] + [SELFCHECK_FILE]
     missing = [name for name in expected if not (release_dir / name).is_file()]
     if missing:
         return f"missing {', '.join(missing)}"
@@ -268,9 +257,9 @@ def requirements_text() -> str:
 
 
 def _levels(release_dir: Path) -> list[tuple[str, str, str]]:
-    """(notebook file, method, class) of every exercise whose notebook is in the release, in registry order."""
-    from graders.exercises import EXERCISES
-    return [(f"{ex.notebook}.ipynb", ex.name, ex.class_name) for ex in EXERCISES.values()
+    """(notebook file, method, class) of every exercise whose notebook is in the release, in course.toml's order."""
+    course = load_course(release_dir.parent.parent)
+    return [(f"{ex.notebook}.ipynb", ex.name, ex.class_name) for ex in course.assignments.get(release_dir.name, ())
             if (release_dir / f"{ex.notebook}.ipynb").is_file()]
 
 

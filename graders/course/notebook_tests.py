@@ -51,7 +51,8 @@ from graders.engine.sandbox_worker import (array_to_bytes, bytes_to_array, decod
 from utils.checking import describe_exception
 
 INSTRUCTOR_ID = "instructor"  # the student id outside nbgrader autograde
-METHOD_SECONDS = 10.0  # time for the student's code on all the cases of one exercise (as `grade --timeout`)
+METHOD_SECONDS = 10.0  # time for the student's code on all the cases of one exercise, unless the judge says
+                       # otherwise (the exercise's time_limit in course.toml)
 MAX_OUTPUT_BYTES = 64 << 20  # what the kernel may send back to the judge
 PRIVATE_PACKAGES = ("solutions", "graders")  # what an answer may not import while it is graded
 
@@ -67,15 +68,14 @@ class _OutOfTime(BaseException):
 # ---------------------------------------------------------------- who and where
 
 def find_course_dir(start=None):
-    """The nbgrader course folder: nearest ancestor of ``start`` (cwd) with nbgrader_config.py."""
+    """The nbgrader course folder: nearest ancestor of ``start`` (cwd) with nbgrader_config.py, else
+    the course graders.exercises.find_course_dir finds ($BACKPROP_LAB_COURSE, this repository's)."""
     start = Path(start or Path.cwd()).resolve()
     for folder in (start, *start.parents):
         if (folder / "nbgrader_config.py").is_file():
             return folder
-    if os.environ.get("BACKPROP_LAB_COURSE"):
-        return Path(os.environ["BACKPROP_LAB_COURSE"]).resolve()
-    from graders.cli import DEFAULT_COURSE
-    return Path(DEFAULT_COURSE).resolve()
+    from graders.exercises import find_course_dir as course_dir_elsewhere
+    return course_dir_elsewhere(start)
 
 
 def grading_identity(cwd=None, environ=None):
@@ -98,11 +98,12 @@ def run_hidden_test(cls, method, assignment=None):
     Returns a float in [0, points] for nbgrader's partial credit. Raises HiddenTestError when the
     grader itself cannot run (a cell error, so nbgrader scores 0 and the instructor sees why).
     """
-    from graders.exercises import ASSIGNMENT
     student, course_dir = grading_identity()
-    with _Judge(method, student, assignment or ASSIGNMENT, course_dir) as judge:
+    if not assignment:
+        assignment = Path.cwd().name  # nbgrader runs a notebook in its assignment's folder
+    with _Judge(method, student, assignment, course_dir) as judge:
         cases = judge.receive_cases()
-        judge.send_outputs(run_student_cases(cls, method, cases))
+        judge.send_outputs(run_student_cases(cls, method, cases, judge.seconds))
         report = judge.receive_report()
     print(report["feedback"])
     return float(report["score"])
@@ -209,6 +210,7 @@ class _Judge:
     """The judge process, seen from the kernel: cases in, outputs out, report back (one pipe each way)."""
 
     def __init__(self, method, student, assignment, course_dir):
+        self.seconds = None  # the exercise's time limit, once the judge has sent the cases
         self.args = [sys.executable, "-I", "-m", "graders.course.notebook_tests", "--method", method,
                      "--student", student, "--assignment", assignment, "--course", str(course_dir)]
 
@@ -246,6 +248,7 @@ class _Judge:
         if message is None:
             self._fail("no test cases")
         header, blobs = message
+        self.seconds = header.get("seconds") if isinstance(header.get("seconds"), (int, float)) else None
         return [{"kind": case["kind"], "params": case["params"],
                  "inputs": {name: bytes_to_array(blobs[i]) for name, i in case["inputs"].items()}}
                 for case in header["cases"]]
@@ -272,13 +275,13 @@ def judge(method, student, assignment, course_dir, stdin, stdout):
     from graders.core.cases import random_cases
     from graders.core.check import grade_cases
     from graders.core.probes import probe_cases
-    from graders.exercises import get_exercise
     from graders.core.seeds import course_seeds, load_course_secret
+    from graders.exercises import use_course
 
-    exercise = get_exercise(method)
+    exercise = use_course(course_dir).exercise(method, assignment)
     seeds = course_seeds(load_course_secret(course_dir), student, assignment)
-    cases = random_cases(exercise.name, seeds)
-    probes = probe_cases(exercise.name)  # the diagnosis' experiments, run after the cases; never scored
+    cases = random_cases(exercise, seeds)
+    probes = probe_cases(exercise)  # the diagnosis' experiments, run after the cases; never scored
 
     blobs, wire = [], []
     for case in cases + probes:
@@ -286,8 +289,8 @@ def judge(method, student, assignment, course_dir, stdin, stdout):
         for name, value in case.inputs.items():
             blobs.append(array_to_bytes(np.ascontiguousarray(value)))
             names[name] = len(blobs) - 1
-        wire.append({"kind": exercise.name, "params": case.params, "inputs": names})
-    stdout.write(pack_message({"cases": wire}, blobs))
+        wire.append({"kind": exercise.plan, "params": case.params, "inputs": names})
+    stdout.write(pack_message({"cases": wire, "seconds": exercise.time_limit}, blobs))
     stdout.flush()
 
     # The kernel's bytes are untrusted: parsed frame by frame, arrays without pickle.
@@ -299,7 +302,7 @@ def judge(method, student, assignment, course_dir, stdin, stdout):
     for index in range(len(cases) + len(probes)):
         outputs, error = _case_outcome(*frames.get(index, ({}, [])), exercise.outputs)
         produced.append(error if error is not None else outputs)
-    report = grade_cases(exercise.name, cases, produced[:len(cases)],
+    report = grade_cases(exercise, cases, produced[:len(cases)],
                          run_probes=lambda _: produced[len(cases):])  # as `backprop-lab grade` does
     stdout.write(json.dumps(report.to_dict()).encode("utf-8"))
     stdout.flush()

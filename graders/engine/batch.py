@@ -28,18 +28,13 @@ from pathlib import Path
 
 from graders.core.cases import random_cases
 from graders.core.check import grade_cases, report_error
-from graders.exercises import EXERCISES, ASSIGNMENT
+from graders.exercises import CourseError, use_course
 from graders.engine.grade_cache import CACHE_NAME, GradeCache, grader_fingerprint, submission_key
 from graders.engine.notebook import AnswerError, NotebookError, class_template, exercises_in, find_answer, \
     read_notebook, splice_answer
 from graders.engine.sandbox import Limits, Sandbox, SandboxCase, SandboxError, printable
 from graders.core.seeds import course_seeds, load_course_secret
 from graders.engine.submissions import SubmissionError, find_submissions
-
-def exercises_of(assignment):
-    """The exercises of an assignment, in the order of EXERCISES."""
-    return [ex for ex in EXERCISES.values() if getattr(ex, "assignment", ASSIGNMENT) == assignment]
-
 
 class Grader:
     """Everything trusted that grading needs: templates, the course secret, the limits.
@@ -50,10 +45,15 @@ class Grader:
 
     def __init__(self, course_dir, limits=Limits()):
         self.course_dir = Path(course_dir)
+        self.course = use_course(self.course_dir)  # submissions and results name exercises of this course
         self.limits = limits
         self.secret = load_course_secret(self.course_dir)
-        self.templates = {name: class_template(ex) for name, ex in EXERCISES.items()}
+        self.templates = {(ex.assignment, ex.name): class_template(ex) for ex in self.course.all_exercises()}
         self.fingerprint = grader_fingerprint()
+
+    def exercises_of(self, assignment):
+        """The exercises (levels) of an assignment in course.toml's order; [] for an unknown one."""
+        return list(self.course.assignments.get(assignment, ()))
 
     # -- keys ----------------------------------------------------------------------------
     def read_files(self, submission):
@@ -75,11 +75,11 @@ class Grader:
         """Grade one submission in ``sandbox``; returns its CONTRACT result entry (with extras)."""
         started = time.perf_counter()
         files = self.read_files(submission) if files is None else files
-        exercises = exercises_of(submission.assignment)
+        exercises = self.exercises_of(submission.assignment)
         tests, problems, readable = [], [], 0
         if not exercises:
             problems.append(f"unknown assignment {submission.assignment!r}: the course's assignments are "
-                            f"{', '.join(sorted({getattr(e, 'assignment', ASSIGNMENT) for e in EXERCISES.values()}))}")
+                            f"{', '.join(self.course.assignments)} ({self.course.file})")
         for exercise in exercises:
             test, file_ok = self._grade_exercise(submission, exercise, files, sandbox)
             tests.append(test)
@@ -118,7 +118,7 @@ class Grader:
             if data is None:
                 continue
             try:
-                if exercise in exercises_in(read_notebook(data, notebook.name)):
+                if exercise in exercises_in(read_notebook(data, notebook.name), [exercise]):
                     return notebook
             except NotebookError:
                 continue
@@ -150,11 +150,11 @@ class Grader:
             return self._failed_test(exercise, str(exc), notebook.name), True
         if answer.note:
             notes.append(answer.note)
-        source, region = splice_answer(self.templates[exercise.name], answer)
+        source, region = splice_answer(self.templates[exercise.assignment, exercise.name], answer)
         seeds = course_seeds(self.secret, submission.student, submission.assignment)
-        cases = random_cases(exercise.name, seeds)
+        cases = random_cases(exercise, seeds)
         run = sandbox.run(source, exercise.class_name,
-                          [SandboxCase(exercise.name, case.params, case.inputs) for case in cases],
+                          [SandboxCase(exercise.plan, case.params, case.inputs) for case in cases],
                           filename=notebook.name, region=region)
         def produced_by(outcomes):
             return [outcome.error if outcome.error is not None else
@@ -164,20 +164,19 @@ class Grader:
             # The experiments of the diagnosis (graders.core.probes): a second job of the same sandbox, run
             # only when a failure is left unexplained; probes are not scored.
             probe_run = sandbox.run(source, exercise.class_name,
-                                    [SandboxCase(exercise.name, case.params, case.inputs) for case in probes],
+                                    [SandboxCase(exercise.plan, case.params, case.inputs) for case in probes],
                                     filename=notebook.name, region=region)
             return produced_by(probe_run.cases)
 
-        entry = grade_cases(exercise.name, cases, produced_by(run.cases), run_probes=run_probes).to_dict()
+        entry = grade_cases(exercise, cases, produced_by(run.cases), run_probes=run_probes).to_dict()
         if notes:
             entry["feedback"] = "\n".join(f"Note: {note}" for note in notes) + "\n" + entry["feedback"]
         entry.update(notebook=notebook.name, notes=notes, run=run.summary())
         return entry, True
 
 
-def internal_error_result(submission, exc):
+def internal_error_result(submission, exc, exercises):
     """The entry of a submission the grader itself failed on (never cached)."""
-    exercises = exercises_of(submission.assignment)
     message = (f"the grader failed on this submission ({type(exc).__name__}: {exc}); this is not the "
                f"student's fault: tell the course staff")
     return {
@@ -217,7 +216,7 @@ def _grade_in_worker(submission):
     try:
         result = grader.grade(submission, box)
     except Exception as exc:  # our bug or the machine's problem, not the student's
-        result = internal_error_result(submission, exc)
+        result = internal_error_result(submission, exc, grader.exercises_of(submission.assignment))
     return result, box.isolation
 
 
@@ -345,6 +344,10 @@ def grade_command(args):
         return 2
 
     course_dir = Path(args.course).resolve()
+    try:
+        use_course(course_dir)
+    except CourseError as exc:
+        return fail(str(exc))
     if args.workers < 1:
         return fail("--workers must be at least 1")
     if not args.timeout > 0:
@@ -360,7 +363,7 @@ def grade_command(args):
     try:
         gradebook_url = resolve_gradebook(args.gradebook, course_dir)
         grader = Grader(course_dir, Limits(timeout=args.timeout, memory_mib=args.memory))
-    except (GradebookError, FileNotFoundError, ValueError, OSError) as exc:
+    except (GradebookError, CourseError, FileNotFoundError, ValueError, OSError) as exc:
         return fail(str(exc))
     if not submissions:
         print("warning: no submissions found; nothing to grade", file=sys.stderr)
@@ -418,7 +421,8 @@ def grade_command(args):
     status = 1 if stats["internal_errors"] else 0
     if gradebook_url is not None:
         try:
-            written = write_gradebook(gradebook_url, [r for r in done if exercises_of(r["assignment"])])
+            written = write_gradebook(gradebook_url, [r for r in done if grader.exercises_of(r["assignment"])],
+                                      grader.course)
             outputs.append(f"{written} grades to the gradebook")
         except GradebookError as exc:
             print(f"backprop-lab grade: gradebook not updated: {exc}", file=sys.stderr)

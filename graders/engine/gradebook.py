@@ -12,7 +12,7 @@ A submission the engine could not grade gets 0 on every test cell.
 """
 from pathlib import Path
 
-from graders.exercises import EXERCISES
+from graders.exercises import active_course
 
 GRADEBOOK_NAME = "gradebook.db"
 
@@ -70,7 +70,7 @@ def preload():
     return thread
 
 
-def write_gradebook(url, results):
+def write_gradebook(url, results, course=None):
     """Write every result's scores; returns how many submissions were written.
 
     Raises GradebookError when the database cannot be opened or lacks an assignment or a grade
@@ -83,10 +83,10 @@ def write_gradebook(url, results):
     with warnings.catch_warnings():
         # nbgrader's models back-populate in a way SQLAlchemy 2 warns about (harmlessly).
         warnings.simplefilter("ignore", SAWarning)
-        return _write(url, results)
+        return _write(url, results, course or active_course())
 
 
-def _write(url, results):
+def _write(url, results, course):
     import os
     import sys
 
@@ -117,18 +117,19 @@ def _write(url, results):
                 raise GradebookError(f"the gradebook {url} has no assignment {name!r}: run `backprop-lab build` "
                                      f"(nbgrader generate_assignment) first") from None
             with db.no_autoflush:
-                written += _write_assignment(db, api, assignment, group, students)
+                written += _write_assignment(db, api, assignment, group, students, course)
             db.commit()
     return written
 
 
-def _write_assignment(db, api, assignment, results, students):
+def _write_assignment(db, api, assignment, results, students, course):
     """Record one assignment's results in the session (one query per kind, not per student)."""
+    exercises = {exercise.name: exercise for exercise in course.assignments.get(assignment.name, ())}
     notebooks = list(assignment.notebooks)
     cells = {nb.name: {cell.name for cell in nb.grade_cells} for nb in notebooks}
     for result in results:
         for test in result.get("tests", []):
-            exercise = EXERCISES.get(test["name"])
+            exercise = exercises.get(test["name"])
             if exercise is not None and exercise.test_cell not in cells.get(exercise.notebook, ()):
                 raise GradebookError(
                     f"the gradebook has no grade cell {exercise.test_cell!r} in notebook {exercise.notebook!r} "
@@ -173,7 +174,7 @@ def _write_assignment(db, api, assignment, results, students):
         elif timestamp is not None:
             submission.timestamp = timestamp
         for test in result.get("tests", []):
-            exercise = EXERCISES.get(test["name"])
+            exercise = exercises.get(test["name"])
             if exercise is None:
                 continue
             grade = grades[(student_id, exercise.notebook, exercise.test_cell)]

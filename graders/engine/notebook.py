@@ -5,7 +5,7 @@ Nothing here runs the student's code (nor compiles it: that happens in the sandb
     answers = extract_answers("submitted/alice/conv_pool_backward/conv_backward.ipynb")
     answers["Convolution.backward"]           # the lines between Begin and End
 
-    answer = find_answer(read_notebook(path), EXERCISES["Convolution.backward"])
+    answer = find_answer(read_notebook(path), get_exercise("Convolution.backward"))
     source, region = splice_answer(class_template(exercise), answer)
 
 The answer to an exercise is the text between the ``########## Begin ##########`` and
@@ -15,8 +15,6 @@ class. When the student deleted the Begin/End lines, the whole body of the metho
 Everything else in the cell (``__init__``, ``forward``) is the trusted template's: a student
 cannot change what the grader's forward pass stores.
 """
-import ast
-import importlib.util
 import json
 import re
 import textwrap
@@ -24,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 
-from graders.exercises import EXERCISES, educoder_region, get_exercise
+from graders.exercises import active_course, get_exercise, method_regions
 
 BEGIN = re.compile(r"^\s*#{3,}\s*Begin\s*#{3,}\s*$", re.IGNORECASE)
 END = re.compile(r"^\s*#{3,}\s*End\s*#{3,}\s*$", re.IGNORECASE)
@@ -214,7 +212,7 @@ def find_answer(nb, exercise):
     return Answer(exercise.name, code, cell_line, where, note, whole_body)
 
 
-def extract_answers(path):
+def extract_answers(path, exercises=None):
     """The answers in one notebook: {method: the text between Begin and End}.
 
     Exercises whose answer cell (or class) the notebook does not hold are left out; an answer
@@ -223,18 +221,19 @@ def extract_answers(path):
     """
     nb = read_notebook(path)
     answers = {}
-    for method, exercise in EXERCISES.items():
+    for exercise in exercises or active_course().all_exercises():
         try:
-            answers[method] = find_answer(nb, exercise).code
+            answers[exercise.name] = find_answer(nb, exercise).code
         except AnswerError:
             continue
     return answers
 
 
-def exercises_in(nb):
-    """The exercises whose answer cell (by id, else by class) the notebook holds."""
+def exercises_in(nb, exercises=None):
+    """The exercises (of ``exercises``, default: the active course's) whose answer cell (by id, else
+    by class) the notebook holds."""
     found = []
-    for exercise in EXERCISES.values():
+    for exercise in exercises or active_course().all_exercises():
         for cell in nb["cells"]:
             if cell.get("cell_type") == "code" and (
                     _grade_id(cell) == exercise.answer_cell
@@ -246,33 +245,32 @@ def exercises_in(nb):
 
 # ---------------------------------------------------------------- the trusted template
 
-def reference_class_source(class_name):
-    """The source of ``solutions.layers.<class_name>``, read from the file without importing ``solutions``
-    (a kernel that imported it would be refused by the hidden tests; text is all a template needs)."""
-    spec = importlib.util.find_spec("solutions")
-    if spec is None or not spec.submodule_search_locations:
-        raise ImportError("the solutions package is not installed: class templates need it")
-    path = Path(list(spec.submodule_search_locations)[0]) / "layers.py"
-    text = path.read_text(encoding="utf-8")
-    lines = text.split("\n")
-    for node in ast.parse(text).body:
-        if isinstance(node, ast.ClassDef) and node.name == class_name:
-            # The class runs on while lines are indented or blank: trailing comments (the End line
-            # after the method's last statement) belong to it, though the AST ends before them.
-            end = node.lineno
-            while end < len(lines) and (not lines[end].strip() or lines[end][:1].isspace()):
-                end += 1
-            return "\n".join(lines[node.lineno - 1:end]).rstrip() + "\n"
-    raise ValueError(f"{path} defines no class {class_name}")
-
-
 def class_template(exercise):
-    """The exercise's class as released: the reference class's source with the text between
-    its Begin and End lines removed (so no solution is left in it). Instructors' side only."""
+    """The exercise's class as released: the reference class's source with the text between the
+    exercise method's Begin and End lines removed (so no solution is left in it), and every other
+    region's Begin/End lines dropped (code given to the student). Instructors' side only."""
     exercise = get_exercise(exercise)
-    lines = reference_class_source(exercise.class_name).rstrip("\n").split("\n")
-    begin, end = educoder_region(lines, f"the reference class of {exercise.name}")
-    return "\n".join(lines[:begin + 1] + lines[end:]) + "\n"
+    lines = exercise.folder.reference_source.rstrip("\n").split("\n")
+    regions = method_regions(lines, f"the reference class of {exercise.name}")
+    if exercise.method not in regions:
+        raise ValueError(f"{exercise.folder.reference_file}: {exercise.class_name}.{exercise.method} has no "
+                         f"Begin/End region")
+    drop = set()
+    for method, (begin, end) in regions.items():
+        drop |= set(range(begin + 1, end)) if method == exercise.method else {begin, end}
+    return "\n".join(line for i, line in enumerate(lines) if i not in drop) + "\n"
+
+
+def splice_region(source, method, body):
+    """``source`` (a class) with the lines between ``method``'s Begin and End lines replaced by ``body``
+    (the answer's lines, indented as they stand in the method; a trailing newline is optional)."""
+    lines = source.rstrip("\n").split("\n")
+    regions = method_regions(lines, "the class")
+    if method not in regions:
+        raise ValueError(f"the class has no Begin/End region in def {method}")
+    begin, end = regions[method]
+    answer = body[:-1] if body.endswith("\n") else body
+    return "\n".join(lines[:begin + 1] + answer.split("\n") + lines[end:]) + "\n"
 
 
 def splice_answer(template, answer):

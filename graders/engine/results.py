@@ -16,7 +16,7 @@ import re
 import tempfile
 from pathlib import Path
 
-from graders.exercises import EXERCISES
+from graders.exercises import active_course
 from graders.engine.sandbox import printable
 
 
@@ -56,9 +56,9 @@ def write_json(path, results, meta=None):
 
 
 def test_names(results):
-    """Method names found in the results, in the order of EXERCISES (unknown ones after)."""
+    """Method names found in the results, in the course's order (unknown ones after)."""
     seen = [t["name"] for r in results for t in r.get("tests", [])]
-    order = [name for name in EXERCISES if name in seen]
+    order = list(dict.fromkeys(e.name for e in active_course().all_exercises() if e.name in seen))
     return order + sorted(set(seen) - set(order))
 
 

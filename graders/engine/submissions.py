@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 
-from graders.exercises import ASSIGNMENT, EXERCISES
+from graders.exercises import active_course
 
 # nbgrader's documentation's example (managing_assignment_files_manually); the plugin itself has none.
 DEFAULT_NAMED_REGEXP = r".*_(?P<student_id>\w+)_attempt_(?P<timestamp>[0-9\-]+)_(?P<file_id>.*)"
@@ -33,8 +33,16 @@ MAX_ZIP_DEPTH = 3
 
 
 def notebook_assignments():
-    """{notebook name without .ipynb: assignment id} of every exercise."""
-    return {exercise.notebook: getattr(exercise, "assignment", ASSIGNMENT) for exercise in EXERCISES.values()}
+    """{notebook name without .ipynb: assignment id} of every exercise of the active course."""
+    found = {}
+    for exercise in active_course().all_exercises():
+        found.setdefault(exercise.notebook, exercise.assignment)
+    return found
+
+
+def default_assignment():
+    """The assignment of a notebook no exercise names: the course's first."""
+    return next(iter(active_course().assignments))
 
 
 @dataclass
@@ -204,7 +212,7 @@ def _from_folder(root, collector, regexp):
         elif len(parts) == 2 and parts[0] in known:
             student, assignment = root.name, parts[0]  # one student's folder
         elif len(parts) == 2:
-            student, assignment = parts[0], notebook_assignments().get(path.stem, ASSIGNMENT)
+            student, assignment = parts[0], notebook_assignments().get(path.stem, default_assignment())
         else:
             _from_notebook(path, collector, regexp)
             continue
@@ -231,7 +239,7 @@ def _from_notebook(path, collector, regexp):
             timestamp = _parse_time(match.groupdict().get("timestamp")) or timestamp
         else:
             student, name = path.stem, path.name
-        assignment = by_notebook.get(name[:-len(".ipynb")], ASSIGNMENT)
+        assignment = by_notebook.get(name[:-len(".ipynb")], default_assignment())
     collector.add(student, assignment, NotebookFile(name, str(path), path=path, timestamp=timestamp))
 
 
@@ -289,7 +297,7 @@ def _from_zip(data, origin, collector, regexp, depth=0, budget=None):
             if match:
                 timestamp = _parse_time(match.groupdict().get("timestamp"))
                 name = _notebook_name(match.group("file_id"))
-                assignment = notebook_assignments().get(name[:-len(".ipynb")], ASSIGNMENT)
+                assignment = notebook_assignments().get(name[:-len(".ipynb")], default_assignment())
                 collector.add(match.group("student_id"), assignment,
                               NotebookFile(name, where, data=content, timestamp=timestamp))
             elif len(member.parts) >= 3 and member.parts[-2] in known:

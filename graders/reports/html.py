@@ -144,27 +144,6 @@ def _error_map(output: dict):
     return grid if grid.ndim == 2 and grid.size else None
 
 
-def error_map(student: np.ndarray, reference: np.ndarray):
-    """Where an output is wrong, small enough for JSON: |student - reference| at its largest over all axes but the
-    last two, as nested lists (None where the student's value is NaN or infinite).
-
-    Inputs:
-    - student, reference: arrays of the same shape, e.g. dx (N, C, H, W), dW (FN, C, FH, FW), db (FN,)
-
-    Returns:
-    - (H, W) nested lists for dx, (FH, FW) for dW, (1, FN) for db; None when the shapes differ or are empty
-    """
-    student = np.asarray(student)
-    reference = np.asarray(reference, dtype=np.float64)
-    if student.shape != reference.shape or reference.size == 0 or not (np.issubdtype(student.dtype, np.floating) or np.issubdtype(student.dtype, np.integer)):
-        return None
-    with np.errstate(all="ignore"):  # inf - inf and overflow become NaN/inf, handled on the next line
-        diff = np.abs(student.astype(np.float64) - reference)
-    diff = np.where(np.isfinite(diff), diff, np.inf)  # NaN/inf become inf: the worst, whatever else is there
-    grid = diff.reshape(1, -1) if diff.ndim < 2 else diff.reshape(-1, *diff.shape[-2:]).max(axis=0)
-    return [[None if math.isinf(v) else float(v) for v in row] for row in grid]
-
-
 # ----------------------------------------------------------------------------------------------------------
 # Figures
 
@@ -560,8 +539,9 @@ def stage_nbgrader_feedback(results_json: Path, course_dir: Path) -> list[Path]:
     Submissions without that file (an LMS download, a notebook graded alone) are skipped: return their pages
     through the LMS.
     """
-    from graders.exercises import ASSIGNMENT, EXERCISES
+    from graders.exercises import load_course
     course_dir = Path(course_dir)
+    course = load_course(course_dir)
     written = []
     for sub in load_results(Path(results_json)):
         submitted = course_dir / "submitted" / str(sub["student"]) / str(sub["assignment"])
@@ -574,8 +554,7 @@ def stage_nbgrader_feedback(results_json: Path, course_dir: Path) -> list[Path]:
         if (submitted / "timestamp.txt").is_file():
             shutil.copyfile(submitted / "timestamp.txt", target / "timestamp.txt")
         page = feedback_page(sub)
-        notebooks = [ex.notebook for ex in EXERCISES.values()
-                     if getattr(ex, "assignment", ASSIGNMENT) == sub["assignment"]]
+        notebooks = list(dict.fromkeys(ex.notebook for ex in course.assignments.get(sub["assignment"], ())))
         for notebook in notebooks:
             path = target / f"{notebook}.html"
             path.write_text(page, encoding="utf-8")
