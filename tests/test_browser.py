@@ -191,8 +191,8 @@ def spliced(cell_source, answer):
 
 
 def mistake(name):
-    from graders.core.mistakes import MISTAKES
-    return next(m for m in MISTAKES if m.name == name)
+    from graders.core.mistakes import get_mistake
+    return get_mistake(name)
 
 
 def squeeze(text):
