@@ -163,3 +163,15 @@ def test_the_students_modules_import_nothing_of_ours():
             "bad = [m for m in sys.modules if m.split('.')[0] in ('graders', 'solutions')]; "
             "assert not bad, bad")
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_a_col_of_another_shape_is_accepted_and_the_self_check_says_how_it_was_read(cases_file, capsys):
+    # Educoder parity: dmax (N*out_h*out_w*C, pool_h*pool_w) passed straight to col2im is right, and the
+    # self-check says in words what col2im did with it.
+    from corpus_answers import load_corpus
+    [entry] = [e for e in load_corpus() if e.name == "maxpool/dmax_straight"]
+    assert self_check(entry.answer.load_class(), entry.method, cases_file) is True
+    out = capsys.readouterr().out
+    assert "Note: col2im received col of shape" in out and "as the book's (and Educoder's) col2im does" in out
+    assert self_check(MaxPool, "MaxPool.backward", cases_file) is True
+    assert "Note: col2im" not in capsys.readouterr().out

@@ -17,6 +17,10 @@ from numpy.lib.stride_tricks import sliding_window_view
 # col2im sums this much of col at a time: about a core's L2 cache.
 _BATCH_BYTES = 2 ** 20
 
+# The shapes of the cols col2im read in its layout although they had another shape, as (given, layout):
+# the self-check tells the student (in words, never in the score). At most a few are kept.
+REGROUPED = []
+
 
 def conv_output_size(size, filter_size, stride=1, pad=0):
     """Number of window positions along one axis: (size + 2*pad - filter_size) // stride + 1."""
@@ -102,6 +106,9 @@ def col2im(col, input_shape, filter_h, filter_w, stride=1, pad=0):
             f"col2im: col has shape {col.shape} ({col.size} numbers), but input_shape {input_shape} with a "
             f"{filter_h}x{filter_w} filter, stride={stride}, pad={pad} needs "
             f"(N*out_h*out_w, C*filter_h*filter_w) = {expected} ({expected[0] * expected[1]} numbers)")
+
+    if col.shape != expected and len(REGROUPED) < 8:
+        REGROUPED.append((tuple(col.shape), expected))
 
     result_dtype = col.dtype if np.issubdtype(col.dtype, np.inexact) else np.float64
     Hp, Wp = H + 2 * pad, W + 2 * pad
