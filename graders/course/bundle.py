@@ -36,7 +36,8 @@ import nbformat
 from graders.exercises import EDUCODER_BEGIN, EDUCODER_END, load_course
 
 # What the students' kernel and JupyterLab need; pinned to the versions installed here, which the tests ran.
-PINNED_DISTRIBUTIONS = ("numpy", "matplotlib", "ipykernel", "ipython", "jupyterlab", "notebook", "nbgrader")
+PINNED_DISTRIBUTIONS = ("numpy", "matplotlib", "ipykernel", "ipython", "jupyterlab", "notebook", "nbgrader",
+                        "tqdm", "ipywidgets", "scikit-learn")  # the last three: the capstone's bar and digits
 DEFAULT_COURSE_ID = "backprop-lab"
 NBGRADER_DELIMITERS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS",
                        "BEGIN MARK SCHEME", "END MARK SCHEME")
