@@ -1,6 +1,6 @@
 """One training epoch of the capstone network: our reference layers against PyTorch, in the same run.
 
-    .venv/bin/python benchmarks/bench_capstone.py [--repeats 3] [--batch-size 32]
+    .venv/bin/python benchmarks/bench_capstone.py [--repeats 3] [--batch-size 32] [--grade]
 
 The network of the capstone (conv 16 3x3 pad 1 - ReLU - max pool 3x3 stride 2 pad 1 - affine 256x64 -
 ReLU - affine 64x10 - softmax cross-entropy) on the 1,437 training digits, SGD with momentum, 32 images
@@ -11,7 +11,8 @@ a step (45 steps an epoch), one thread for everyone. Printed:
   ``MaxPool.backward`` (``np.bincount`` straight into the image: what the dense dmax + col2im costs),
   and of PyTorch (``torch.nn.functional``, float64 and float32), with ours/torch ratios from this run
   (target: within 3x of PyTorch's float64 epoch);
-- where our time goes, layer by layer (forward and backward, and the optimizer step).
+- where our time goes, layer by layer (forward and backward, and the optimizer step);
+- with ``--grade``: the time to grade a right capstone submission in the sandbox (target: under 20 s).
 
 Best of ``--repeats`` epochs each, ours and PyTorch's interleaved, so other load hits both alike.
 A script, not a test: timings never decide a test. Without PyTorch its rows say so and the rest runs.
@@ -128,6 +129,8 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeats", type=int, default=3, help="epochs timed per variant; the best counts")
     parser.add_argument("--batch-size", type=int, default=32, help="images per training step")
+    parser.add_argument("--grade", action="store_true",
+                        help="also time the grading of a right capstone submission in the sandbox")
     args = parser.parse_args(argv)
 
     x_train, t_train, _, _ = load_digits_split()
@@ -179,7 +182,29 @@ def main(argv=None):
           f"adding the overlapping windows back) is {100 * timings['Pool1.backward'] / total:.0f}% of the epoch; "
           f"scattering the gradients straight into the image (np.bincount) makes the whole epoch "
           f"{ours / scatter:.2f}x as fast.")
+    if args.grade:
+        print()
+        grade_time()
     return 0
+
+
+def grade_time():
+    """Seconds to grade a right capstone submission in the sandbox (the three tests), and the sandbox's start."""
+    from graders.capstone import grading
+    from graders.core.seeds import course_seeds
+    from graders.engine.sandbox import Limits, Sandbox
+    start = time.perf_counter()
+    with Sandbox(Limits(timeout=grading.TIME_LIMIT), runner=grading.RUNNER_FILE) as box:
+        started = time.perf_counter()
+        tests = grading.grade_capstone(grading.reference_answers(), course_seeds("bench", "alice", "cnn_capstone"),
+                                       grading.sandbox_runner(box))
+        graded = time.perf_counter()
+    score = sum(t.score for t in tests)
+    print(f"Grading a right capstone submission in the sandbox: {graded - started:.1f} s "
+          f"(+ {started - start:.1f} s to start the sandbox once per batch); score {score:g} of "
+          f"{sum(t.max_score for t in tests):g}; target: under 20 s")
+    for test in tests:
+        print(f"  {test.name:<18} {test.score:g}/{test.max_score:g}  {test.feedback.splitlines()[0]}")
 
 
 if __name__ == "__main__":
