@@ -34,7 +34,7 @@ browser-deps:
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_layers.py
 	$(BIN)/python benchmarks/bench_grading.py
-	$(BIN)/python benchmarks/bench_capstone.py --grade
+	$(BIN)/python benchmarks/bench_capstone.py --grade --notebook
 
 clean:
 	rm -rf $(VENV) assignments/release assignments/autograded assignments/feedback build dist *.egg-info

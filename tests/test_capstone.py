@@ -223,3 +223,27 @@ def test_training_with_the_reference_layers_reaches_97_percent():
     losses = [train_epoch(net, optimizer, x_train, t_train, 32, rng) for _ in range(12)]
     assert losses[-1] < losses[0] / 10
     assert net.accuracy(x_test, t_test) >= 0.97
+
+
+def test_the_benchmarks_scatter_max_pool_gives_the_reference_gradient(monkeypatch):
+    """bench_capstone.py times a bincount MaxPool.backward against the student-style one: same dx, or the
+    comparison means nothing."""
+    import importlib.util
+    from pathlib import Path
+
+    from solutions.layers import MaxPool
+    for var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS", "VECLIB_MAXIMUM_THREADS"):
+        monkeypatch.setenv(var, "1")  # the script sets them on import; restored after the test
+    path = Path(__file__).resolve().parents[1] / "benchmarks" / "bench_capstone.py"
+    spec = importlib.util.spec_from_file_location("bench_capstone", path)
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    rng = np.random.default_rng(10)
+    for pool_h, pool_w, stride, pad, shape in [(3, 3, 2, 1, (2, 3, 8, 8)), (2, 2, 1, 0, (1, 2, 5, 6)),
+                                               (2, 3, 2, 1, (2, 1, 7, 5))]:
+        x = rng.standard_normal(shape)
+        mine, reference = bench.ScatterMaxPool(pool_h, pool_w, stride, pad), MaxPool(pool_h, pool_w, stride, pad)
+        out = mine.forward(x)
+        reference.forward(x)
+        dout = rng.standard_normal(out.shape)
+        assert np.allclose(mine.backward(dout), reference.backward(dout), rtol=0, atol=1e-12)
