@@ -30,6 +30,9 @@ def test_class_cells_hold_the_answers_in_solution_regions(source_notebook):
         assert cell.source.startswith(f"class {class_name}")
         assert cell.source.count(SOLUTION_BEGIN) == 1 and cell.source.count(SOLUTION_END) == 1
     assert "class SoftmaxWithLoss" in cells["capstone_layers"].source  # {{source:...}}: the given layers
+    assert cells["capstone_layers"].metadata["nbgrader"]["locked"]
+    for editable in ("capstone_own_layers", "capstone_data"):  # the fallback and the optimizer: the student's choice
+        assert "nbgrader" not in cells[editable].metadata
 
 
 def test_the_release_has_stubs_and_no_answer(source_notebook):

@@ -4,8 +4,10 @@
     release = release_version(nb)            # what students get: each answer the Educoder stub
 
 The template has the cells of ``graders/course/build.py``'s format (``%% markdown``, ``%% code``,
-``%% class``) and one addition: ``{{source:<name>}}`` in a code cell is that class or function of
-``solutions/capstone.py``, given as written (``ReLU``, ``Affine``, ``SoftmaxWithLoss``). A ``%% class``
+``%% class``) and two additions: ``{{source:<name>}}`` in a code cell is that class or function of
+``solutions/capstone.py``, given as written (``ReLU``, ``Affine``, ``SoftmaxWithLoss``); ``%% editable <id>``
+is a code cell without nbgrader metadata, which the student may change (the fallback for their own layers,
+the optimizer that trains). A ``%% class``
 cell is ``ConvNet``, ``Momentum`` or ``Adam`` from ``solutions/capstone.py``, its Begin/End region
 turned into nbgrader's solution region (the exercise notebooks' way).
 """
@@ -56,13 +58,15 @@ def render_capstone_notebook(template=TEMPLATE):
                     raise ValueError(f"{where}: {{{{source:{match.group(1)}}}}}: not one of {', '.join(GIVEN)}")
                 return given[match.group(1)].rstrip("\n")
             cells.append(new_code_cell(SOURCE.sub(source, text), id=name, metadata=_metadata(name)))
+        elif kind == "editable":
+            cells.append(new_code_cell(text, id=name))  # no nbgrader metadata: the student may edit it
         elif kind == "class":
             if name not in CLASS_CELLS or text.strip():
                 raise ValueError(f"{where}: a class cell is one of {', '.join(CLASS_CELLS)} and stays empty")
             grade_id = CLASS_CELLS[name][1]
             cells.append(new_code_cell(class_cell(name), id=grade_id, metadata=_metadata(grade_id, solution=True)))
         else:
-            raise ValueError(f"{where}: unknown cell kind {kind!r} (markdown, code or class)")
+            raise ValueError(f"{where}: unknown cell kind {kind!r} (markdown, code, editable or class)")
     nb = new_notebook(cells=cells)
     nb.metadata["kernelspec"] = dict(KERNELSPEC)
     return nb
