@@ -30,7 +30,8 @@ import numpy as np
 
 from graders.capstone import runner
 from graders.core.scoring import method_passed, method_score
-from utils.checking import ATOL, CaseResult, OutputResult, compare_outputs, feedback_text
+from graders.core.compare import ATOL
+from utils.checking import CaseResult, OutputResult, compare_outputs, feedback_text
 
 RUNNER_FILE = Path(runner.__file__).resolve()
 ANSWERS = ("ConvNet.gradient", "Momentum.update", "Adam.update")  # the student's Begin/End regions

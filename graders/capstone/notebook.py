@@ -127,7 +127,7 @@ def answered_course(root, answers=None):
         nb = new_notebook(cells=[new_code_cell("import numpy as np\n\nfrom utils import col2im, im2col"),
                                  new_code_cell(layers[class_name].rstrip("\n"))])
         nbformat.write(nb, levels / f"{notebook}.ipynb")
-    write_public_cases(levels / "selfcheck_cases.npz")
+    write_public_cases(levels / "selfcheck_cases.npz", "conv_pool_backward")
     path = capstone / f"{NOTEBOOK}.ipynb"
     nbformat.write(with_answers(render_capstone_notebook(), answers or reference_answers()), path)
     return path
