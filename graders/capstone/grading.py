@@ -140,25 +140,21 @@ def _solutions_file(module):
 
 def _region(lines, method):
     """(begin, end): the indexes of the Begin and End lines of the region inside `method`."""
-    from graders.exercises import EDUCODER_BEGIN, EDUCODER_END
-    inside, begin = None, None
-    for i, line in enumerate(lines):
-        stripped = line.strip()
-        if stripped.startswith("def "):
-            inside = stripped[4:].split("(", 1)[0]
-        elif stripped == EDUCODER_BEGIN and inside == method:
-            begin = i
-        elif stripped == EDUCODER_END and begin is not None:
-            return begin, i
-    raise ValueError(f"no Begin/End region in method {method}")
+    from graders.exercises import method_regions
+    regions = method_regions(lines, "the class")
+    if method not in regions:
+        raise ValueError(f"no Begin/End region in method {method}")
+    return regions[method]
 
 
 def splice(class_text, method, answer):
-    """class_text with the Begin/End region of `method` holding `answer` (indented as the region is)."""
+    """class_text with the Begin/End region of `method` holding `answer`, moved as a block to the region's
+    indentation (an answer may come with its notebook indentation or none)."""
+    from graders.engine.notebook import splice_region
     lines = class_text.split("\n")
-    begin, end = _region(lines, method)
+    begin, _ = _region(lines, method)
     indent = lines[begin][:len(lines[begin]) - len(lines[begin].lstrip())]
-    return "\n".join(lines[:begin + 1] + _reindent(answer, indent) + lines[end:])
+    return splice_region(class_text, method, "\n".join(_reindent(answer, indent)))
 
 
 def _reindent(answer, indent):
