@@ -184,8 +184,11 @@ def main(argv=None):
           "copies and per-call overhead (about 20 NumPy calls a step on 32 images of 8x8) set its time.\n"
           f"- MaxPool.backward as students write it (a dense dmax with 9 columns, 8 of them zeros, then col2im "
           f"adding the overlapping windows back) is {100 * timings['Pool1.backward'] / total:.0f}% of the epoch; "
-          f"scattering the gradients straight into the image (np.bincount) makes the whole epoch "
-          f"{ours / scatter:.2f}x as fast.")
+          f"with the gradients scattered straight into the image (np.bincount) the epoch takes "
+          f"{scatter / ours:.2f}x the time: "
+          + ("the dense dmax and col2im cost that much." if scatter < ours else
+             "no gain at this size, where computing every maximum's pixel index costs as much as the dense "
+             "dmax and col2im."))
     if args.grade:
         print()
         grade_time()
