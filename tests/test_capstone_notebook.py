@@ -22,6 +22,12 @@ def source_notebook():
     return render_capstone_notebook()
 
 
+@pytest.fixture(scope="module")
+def capstone_path(tmp_path_factory):
+    """A course folder laid out as after nbgrader's fetch, the capstone answered with the reference's answers."""
+    return answered_course(tmp_path_factory.mktemp("course"))
+
+
 def test_class_cells_hold_the_answers_in_solution_regions(source_notebook):
     cells = {cell.id: cell for cell in source_notebook.cells}
     for class_name, (method, grade_id) in CLASS_CELLS.items():
@@ -45,18 +51,17 @@ def test_the_release_has_stubs_and_no_answer(source_notebook):
         assert region.group(1).split() == ["#", "YOUR", "CODE", "HERE", "raise", "NotImplementedError()"]
 
 
-def test_the_answered_notebook_is_the_reference(source_notebook, tmp_path):
-    path = answered_course(tmp_path)
-    answered = nbformat.read(path, as_version=4)
+def test_the_answered_notebook_is_the_reference(capstone_path):
+    answered = nbformat.read(capstone_path, as_version=4)
     sources = "\n".join(cell.source for cell in answered.cells)
     for answer in reference_answers().values():
         assert answer.strip().split("\n")[0].strip() in sources
 
 
 @pytest.mark.slow
-def test_a_student_runs_the_notebook_and_the_network_learns(tmp_path):
+def test_a_student_runs_the_notebook_and_the_network_learns(capstone_path):
     from nbclient import NotebookClient
-    path = answered_course(tmp_path)
+    path = capstone_path
     nb = nbformat.read(path, as_version=4)
     NotebookClient(nb, timeout=900, kernel_name="python3",
                    resources={"metadata": {"path": str(path.parent)}}).execute()
