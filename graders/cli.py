@@ -77,6 +77,13 @@ def build_parser():
     p.add_argument("--timeout", type=float, default=10.0, help="seconds per method (default: %(default)s)")
     p.add_argument("--memory", type=int, default=1024, help="memory cap per submission in MiB (default: %(default)s)")
     p.add_argument("--force", action="store_true", help="regrade submissions already graded")
+    p.add_argument("--lms", choices=("canvas", "moodle", "blackboard", "nbgrader"), default=None,
+                   help="the LMS whose download zip(s) PATH holds (default: detected from the file names)")
+    p.add_argument("--lms-csv", metavar="FILE", default=None,
+                   help="also write the grades as a CSV the LMS's gradebook imports")
+    p.add_argument("--lms-feedback", metavar="FILE", default=None,
+                   help="also write a zip of every student's feedback the LMS takes in one upload "
+                        "(Canvas: Re-Upload Submissions; Moodle: feedback files zip)")
     p.add_argument("--gradebook", default=None,
                    help="SQLAlchemy URL of the nbgrader gradebook to write scores into "
                         "(default: the course's gradebook.db; 'none' to skip)")

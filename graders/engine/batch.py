@@ -29,7 +29,8 @@ from pathlib import Path
 from graders.core.cases import random_cases
 from graders.core.check import grade_cases, report_error
 from graders.exercises import CourseError, use_course
-from graders.engine.grade_cache import CACHE_NAME, GradeCache, grader_fingerprint, submission_key
+from graders.engine.course_lock import course_lock
+from graders.engine.grade_cache import CACHE_NAME, CacheError, GradeCache, grader_fingerprint, submission_key
 from graders.engine.notebook import AnswerError, NotebookError, class_template, exercises_in, find_answer, \
     read_notebook, splice_answer
 from graders.engine.sandbox import Limits, Sandbox, SandboxCase, SandboxError, printable
@@ -96,9 +97,7 @@ class Grader:
             "max_score": float(sum(ex.points for ex in exercises)),
             "error": None if status == "graded" else " ".join(problems),
             "tests": tests,
-            "timestamp": submission.timestamp.isoformat(" ") if submission.timestamp else None,
-            "files": {nb.name: nb.origin for nb in submission.notebooks.values()},
-            "notes": list(submission.notes),
+            **submission_fields(submission),
             "seconds": round(time.perf_counter() - started, 4),
         }
         if status == "error":
@@ -146,11 +145,11 @@ class Grader:
             return self._failed_test(exercise, str(exc), notebook.name), False
         try:
             answer = find_answer(nb, exercise)
+            source, region = splice_answer(self.templates[exercise.assignment, exercise.name], answer)
         except AnswerError as exc:
             return self._failed_test(exercise, str(exc), notebook.name), True
         if answer.note:
             notes.append(answer.note)
-        source, region = splice_answer(self.templates[exercise.assignment, exercise.name], answer)
         seeds = course_seeds(self.secret, submission.student, submission.assignment)
         cases = random_cases(exercise, seeds)
         run = sandbox.run(source, exercise.class_name,
@@ -175,6 +174,20 @@ class Grader:
         return entry, True
 
 
+def submission_fields(submission):
+    """What a result says about the submission itself rather than its grade: when it was submitted, the LMS's
+    late marker (``late``: true/false, null when the LMS has none), what the LMS says of the student (``lms``),
+    which files were graded and the notes on them. Taken afresh on every run, also for a cached grade, so a
+    resubmission's new timestamp.txt is never hidden behind the old one."""
+    return {
+        "timestamp": submission.timestamp.isoformat(" ") if submission.timestamp else None,
+        "late": submission.late,
+        "lms": dict(submission.lms) if submission.lms else None,
+        "files": {nb.name: nb.origin for nb in submission.notebooks.values()},
+        "notes": list(submission.notes),
+    }
+
+
 def internal_error_result(submission, exc, exercises):
     """The entry of a submission the grader itself failed on (never cached)."""
     message = (f"the grader failed on this submission ({type(exc).__name__}: {exc}); this is not the "
@@ -185,6 +198,7 @@ def internal_error_result(submission, exc, exercises):
         "tests": [{"name": ex.name, "score": 0.0, "max_score": float(ex.points), "passed": False,
                    "feedback": message} for ex in exercises],
         "internal_error": True,
+        **submission_fields(submission),
     }
 
 
@@ -244,6 +258,7 @@ def grade_submissions(submissions, grader, workers=1, cache=None, force=False, h
         keys[i] = grader.cache_key(submission, grader.read_files(submission))
         cached = cache.get(keys[i]) if cache is not None and not force else None
         if cached is not None:
+            cached.update(submission_fields(submission))
             cached["cached"] = True
             results[i] = cached
             stats["cached"] += 1
@@ -301,7 +316,8 @@ def _hidden_paths(args, course_dir):
     for raw in args.path:
         path = Path(raw).resolve()
         paths.append(path if path.is_dir() else path.parent)
-    for raw in (args.json_path, args.csv_path, args.feedback):
+    for raw in (args.json_path, args.csv_path, args.feedback, getattr(args, "lms_csv", None),
+                getattr(args, "lms_feedback", None)):
         if raw:
             path = Path(raw).resolve()
             paths.append(path if raw == args.feedback else path.parent)
@@ -334,10 +350,44 @@ def _summary_line(results, stats, seconds, outputs):
     return line
 
 
+def _warn(message):
+    print(f"warning: {printable(message)}", file=sys.stderr)
+
+
 def grade_command(args):
-    """``backprop-lab grade``: returns the exit status (0 unless the grader itself could not run)."""
+    """``backprop-lab grade``: returns the exit status (0 unless the grader itself could not run).
+
+    Runs under the course's grade lock (graders.engine.course_lock): a second run on the same course waits."""
+    course_dir = Path(args.course).resolve()
+    if not course_dir.is_dir():
+        return _grade_command(args)  # which says what is wrong with the course
+    with course_lock(course_dir, _warn):
+        return _grade_command(args)
+
+
+def _write_lms_outputs(args, done, outputs):
+    """--lms-csv and --lms-feedback: the LMS's gradebook CSV and feedback bundle."""
+    from graders.engine.lms import formats
+    from graders.engine.results import feedback_report, write_text_atomically
+    if not (getattr(args, "lms_csv", None) or getattr(args, "lms_feedback", None)):
+        return
+    used = {(r.get("lms") or {}).get("format") for r in done} - {None}
+    name = getattr(args, "lms", None) or (used.pop() if len(used) == 1 else "nbgrader")
+    module = formats()[name]
+    if args.lms_csv:
+        module.write_gradebook(args.lms_csv, done, write_text_atomically)
+        outputs.append(f"{args.lms_csv} for {name}")
+    if args.lms_feedback:
+        try:
+            count = module.write_feedback_bundle(args.lms_feedback, done, feedback_report)
+            outputs.append(f"{count} feedback files in {args.lms_feedback} for {name}")
+        except NotImplementedError as exc:
+            _warn(f"--lms-feedback: {exc}")
+
+
+def _grade_command(args):
     from graders.engine.gradebook import GradebookError, preload, resolve_gradebook, write_gradebook
-    from graders.engine.results import write_csv, write_feedback, write_json
+    from graders.engine.results import OutputError, write_csv, write_feedback, write_json
 
     def fail(message):
         print(f"backprop-lab grade: {message}", file=sys.stderr)
@@ -355,11 +405,11 @@ def grade_command(args):
     if args.memory < 64:
         return fail("--memory must be at least 64 (MiB)")
     try:
-        submissions, warnings = find_submissions(args.path, course_dir)
+        submissions, warnings = find_submissions(args.path, course_dir, lms=getattr(args, "lms", None))
     except SubmissionError as exc:
         return fail(str(exc))
     for warning in warnings:
-        print(f"warning: {printable(warning)}", file=sys.stderr)
+        _warn(warning)
     try:
         gradebook_url = resolve_gradebook(args.gradebook, course_dir)
         grader = Grader(course_dir, Limits(timeout=args.timeout, memory_mib=args.memory))
@@ -368,12 +418,15 @@ def grade_command(args):
     if not submissions:
         print("warning: no submissions found; nothing to grade", file=sys.stderr)
 
-    for raw in (args.json_path, args.csv_path):
-        if raw:
-            Path(raw).resolve().parent.mkdir(parents=True, exist_ok=True)
-    if args.feedback:
-        Path(args.feedback).mkdir(parents=True, exist_ok=True)
-    cache = GradeCache(_cache_path(args, course_dir))
+    try:
+        for raw in (args.json_path, args.csv_path):
+            if raw:
+                Path(raw).resolve().parent.mkdir(parents=True, exist_ok=True)
+        if args.feedback:
+            Path(args.feedback).mkdir(parents=True, exist_ok=True)
+        cache = GradeCache(_cache_path(args, course_dir), grader.secret, warn=_warn)
+    except (OSError, CacheError) as exc:
+        return fail(str(exc))
     bar = None
     if sys.stderr.isatty():
         from tqdm import tqdm
@@ -407,17 +460,26 @@ def grade_command(args):
 
     meta = {"version": grader.fingerprint[:16], "isolation": stats.get("isolation", {}),
             "limits": asdict(grader.limits), "seconds": round(seconds, 3),
-            "graded_at": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")}
+            "graded_at": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+            "warnings": [printable(w) for w in warnings]}  # conflicts and skipped files, as on stderr
+    if cache.rejected:
+        _warn(f"{cache.rejected} cached grade{'s' if cache.rejected != 1 else ''} failed the cache's "
+              f"authentication (the cache file was edited) and {'were' if cache.rejected != 1 else 'was'} regraded")
     outputs = []
-    if args.json_path:
-        write_json(args.json_path, done, meta)
-        outputs.append(str(args.json_path))
-    if args.csv_path:
-        write_csv(args.csv_path, done)
-        outputs.append(str(args.csv_path))
-    if args.feedback:
-        write_feedback(args.feedback, done)
-        outputs.append(f"feedback in {args.feedback}")
+    try:
+        if args.json_path:
+            write_json(args.json_path, done, meta)
+            outputs.append(str(args.json_path))
+        if args.csv_path:
+            write_csv(args.csv_path, done)
+            outputs.append(str(args.csv_path))
+        if args.feedback:
+            write_feedback(args.feedback, done)
+            outputs.append(f"feedback in {args.feedback}")
+        _write_lms_outputs(args, done, outputs)
+    except OSError as exc:  # OutputError from ours; anything else the file system says
+        return fail(f"{exc.strerror if isinstance(exc, OutputError) else exc}; the grades are in the cache: run "
+                    f"the same command again once it can write")
     status = 1 if stats["internal_errors"] else 0
     if gradebook_url is not None:
         try:

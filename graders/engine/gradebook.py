@@ -187,5 +187,5 @@ def _write_assignment(db, api, assignment, results, students, course):
 def _timestamp(text):
     if not text:
         return None
-    from graders.engine.submissions import _parse_time
-    return _parse_time(text)
+    from graders.engine.timestamps import parse_timestamp
+    return parse_timestamp(text)[0]

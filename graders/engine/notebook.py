@@ -13,7 +13,13 @@ The answer to an exercise is the text between the ``########## Begin ##########`
 when that id is gone (a copied or re-created cell), by the last code cell that defines the
 class. When the student deleted the Begin/End lines, the whole body of the method is taken.
 Everything else in the cell (``__init__``, ``forward``) is the trusted template's: a student
-cannot change what the grader's forward pass stores.
+cannot change what the grader's forward pass stores, and an answer that leaves its method (a line
+indented back to class or module level) is refused (AnswerError) rather than run there.
+
+Everything here reads student-controlled text in the trusted process, so all of it is linear in the
+notebook's size (line by line, no pattern that can backtrack over many lines) and bounded: a notebook
+larger than MAX_NOTEBOOK_BYTES, with more than MAX_CELLS cells, or an answer longer than
+MAX_ANSWER_CHARS / MAX_ANSWER_LINES is refused with a message, never ground through.
 """
 import json
 import re
@@ -22,12 +28,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 
-from graders.exercises import active_course, get_exercise, method_regions
+from graders.exercises import active_course, educoder_region, get_exercise, method_regions
 
 BEGIN = re.compile(r"^\s*#{3,}\s*Begin\s*#{3,}\s*$", re.IGNORECASE)
 END = re.compile(r"^\s*#{3,}\s*End\s*#{3,}\s*$", re.IGNORECASE)
 MAX_NOTEBOOK_BYTES = 50 << 20
+MAX_CELLS = 5_000
 MAX_ANSWER_CHARS = 200_000
+MAX_ANSWER_LINES = 5_000
+MAX_SIGNATURE_LINES = 30  # a `def` head split over more lines than this is not looked for
 
 
 class NotebookError(ValueError):
@@ -113,6 +122,9 @@ def read_notebook(source, name=None):
         except Exception as exc:  # nbformat raises many kinds on malformed notebooks
             raise NotebookError(f"{name} is not a valid notebook ({type(exc).__name__}: {exc}): open it in "
                                 "Jupyter, save, and submit again") from None
+    if len(nb["cells"]) > MAX_CELLS:
+        raise NotebookError(f"{name} has {len(nb['cells']):,} cells, more than the {MAX_CELLS:,} a notebook of this "
+                            "course can have: submit the notebook you were given, with your answer in it")
     for cell in nb["cells"]:
         if not isinstance(cell, dict) or not isinstance(cell.get("source", ""), str):
             raise NotebookError(f"{name} is not a valid notebook (a cell has no text): open it in Jupyter, "
@@ -129,7 +141,16 @@ def _grade_id(cell):
 
 
 def _defines_class(source, class_name):
-    return re.search(rf"^\s*class\s+{re.escape(class_name)}\s*[(:]", source, re.MULTILINE) is not None
+    """Whether a line of ``source`` starts ``class <class_name>(`` or ``class <class_name>:``.
+
+    Line by line: a pattern over the whole cell (``^\\s*class`` with MULTILINE) lets ``\\s*`` run over
+    every following blank line from every line start, quadratic in a cell of blank lines."""
+    head = re.compile(rf"class\s+{re.escape(class_name)}\s*[(:]")
+    for line in source.split("\n"):
+        stripped = line.lstrip()
+        if stripped.startswith("class") and head.match(stripped):
+            return True
+    return False
 
 
 def _region(lines):
@@ -152,8 +173,11 @@ def _method_body(lines, method_name):
             continue
         indent = len(match.group(1))
         j = i
-        while not lines[j].rstrip().endswith(":") and j + 1 < len(lines):  # a signature over lines
+        # A signature over a few lines; bounded, so that many unfinished `def` heads stay linear.
+        while not lines[j].rstrip().endswith(":") and j + 1 < min(len(lines), i + MAX_SIGNATURE_LINES):
             j += 1
+        if not lines[j].rstrip().endswith(":"):
+            continue
         end = j + 1
         for k in range(j + 1, len(lines)):
             text = lines[k]
@@ -206,9 +230,14 @@ def find_answer(nb, exercise):
         note = ((note + "; ") if note else "") + (
             f"the Begin/End lines of {exercise.name} are missing; graded the whole body of "
             f"`{method_name}` instead. Keep those lines next time.")
+    if len(code_lines) > MAX_ANSWER_LINES:
+        raise AnswerError(f"the answer to {exercise.name} has {len(code_lines):,} lines, more than the "
+                          f"{MAX_ANSWER_LINES:,} the grader reads: remove what is not your answer (blank lines, "
+                          f"pasted output) and submit again")
     code = "\n".join(code_lines)
     if len(code) > MAX_ANSWER_CHARS:
-        raise AnswerError(f"the answer to {exercise.name} is longer than {MAX_ANSWER_CHARS:,} characters")
+        raise AnswerError(f"the answer to {exercise.name} is longer than {MAX_ANSWER_CHARS:,} characters: "
+                          f"remove what is not your answer and submit again")
     return Answer(exercise.name, code, cell_line, where, note, whole_body)
 
 
@@ -274,21 +303,66 @@ def splice_region(source, method, body):
 
 
 def splice_answer(template, answer):
-    """Put the student's code between the template's Begin and End lines.
+    """Put the student's code between the template's Begin and End lines: the one place where an
+    answer is spliced into a class.
 
     Returns (source, region): region = {"start", "end", "cell_line"} says which lines of source
     (1-based, end exclusive) are the student's and on which cell line they start, so that
     error messages can point at the student's own line numbers.
+
+    Raises AnswerError when the code would leave its method: a line indented back to class or module
+    level would run there (rebind the class, replace ``forward``); the student is told which line.
+    A region that does not parse is left to the sandbox, which reports the syntax error on the
+    student's own line.
     """
     lines = template.rstrip("\n").split("\n")
-    begin, end = _region(lines)
+    begin, end = educoder_region(lines, "the class template")
     if end != begin + 1:
         raise ValueError("the template's Begin/End region must be empty")
     code = answer.code
     if answer.whole_body:
-        indent = re.match(r"\s*", lines[begin]).group(0)
+        indent = lines[begin][:len(lines[begin]) - len(lines[begin].lstrip())]
         code = textwrap.indent(textwrap.dedent(code), indent, lambda line: True)
     student = code.split("\n")
     source = "\n".join(lines[:begin + 1] + student + lines[end:]) + "\n"
     region = {"start": begin + 2, "end": begin + 2 + len(student), "cell_line": answer.cell_line}
+    _check_stays_in_method(template, source, answer, region)
     return source, region
+
+
+def _statements(tree):
+    """The template's shape: the module's statements and, for each class, its body's statements."""
+    shape = []
+    for node in tree.body:
+        shape.append(type(node).__name__ + ":" + getattr(node, "name", ""))
+        if isinstance(node, ast.ClassDef):
+            shape.append([type(item).__name__ + ":" + getattr(item, "name", "") for item in node.body])
+    return shape
+
+
+def _check_stays_in_method(template, source, answer, region):
+    """AnswerError when the spliced source has statements (at class or module level) the template has not."""
+    try:
+        spliced = ast.parse(source)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return  # the sandbox compiles it and reports the error on the student's line
+    if _statements(spliced) == _statements(ast.parse(template)):
+        return
+    method = answer.method.split(".", 1)[-1]
+    stray = region["end"]
+    for node in ast.walk(spliced):
+        if isinstance(node, (ast.Module, ast.ClassDef)):
+            for item in node.body:
+                if region["start"] <= item.lineno < region["end"] and item.col_offset <= _method_indent(source, region):
+                    stray = min(stray, item.lineno)
+    line = stray - region["start"] + answer.cell_line if stray < region["end"] else answer.cell_line
+    raise AnswerError(
+        f"the answer to {answer.method} leaves the method: line {line} of the cell is indented less than "
+        f"the body of `{method}`, so it would run outside it (at class or module level). Indent every line "
+        f"of your answer at least as far as the Begin line.")
+
+
+def _method_indent(source, region):
+    """The indentation of the method's ``def`` line (the region's Begin line is one level deeper)."""
+    begin_line = source.split("\n")[region["start"] - 2]
+    return len(begin_line) - len(begin_line.lstrip()) - 1

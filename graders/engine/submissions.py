@@ -1,58 +1,52 @@
-"""Find the submissions to grade: an nbgrader ``submitted/`` folder, single notebooks, or LMS zips.
+"""Find the submissions to grade: an nbgrader ``submitted/`` folder, single notebooks, or LMS downloads.
 
-    submissions, warnings = find_submissions(["submitted/"], course_dir)
+    submissions, warnings = find_submissions(["submitted/"], course_dir)           # auto-detected
+    submissions, warnings = find_submissions(["submissions.zip"], course_dir, lms="canvas")
 
 A submission is one student's assignment: the notebooks of the exercises (``conv_backward.ipynb``,
 ``maxpool_backward.ipynb``), any of which may be missing.
 
 - Folders use nbgrader's layout, ``<student>/<assignment>/<notebook>.ipynb`` (the folder passed may
-  also be a single student's, ``<assignment>/<notebook>.ipynb``). nbgrader's ``timestamp.txt`` is read.
+  also be a single student's, ``<assignment>/<notebook>.ipynb``); nbgrader's ``timestamp.txt`` is read.
 - A notebook passed alone belongs to the student named by its folders (``.../alice/<assignment>/x.ipynb``
-  or ``.../alice/x.ipynb``), else by the LMS file name pattern, else by its file name.
-- Zips are LMS downloads as ``nbgrader zip_collect`` reads them: every ``.ipynb`` (also inside nested
-  zips) whose path matches the course's ``FileNameCollectorPlugin.named_regexp`` (nbgrader_config.py;
-  default: the example of nbgrader's documentation, ``<anything>_<student>_attempt_<timestamp>_<file>``),
-  whose groups ``student_id`` and ``file_id`` (and ``timestamp``) say whose and which notebook it is.
-  Files inside the zip laid out like ``submitted/`` (``<student>/<assignment>/<notebook>.ipynb``) are
-  taken too. Nothing is extracted to disk.
+  or ``.../alice/x.ipynb``), else by its LMS file name, else by its file name.
+- A zip is an LMS download (Canvas, Moodle, Blackboard, or nbgrader's layouts: ``graders.engine.lms``), read
+  by streaming with limits (``graders.engine.zipread``); its format is detected from its names, or given.
+  Who submitted a file comes from the LMS's own structure, anchored; never from what a student chose.
+
+Of several copies of one notebook of one student (attempts, resubmissions), the newest is graded, and the
+others are noted on the submission; two copies that cannot be ordered are a conflict, reported in the
+warnings (stderr) and the submission's notes (JSON), and resolved by taking the exact notebook name over a
+renamed one, then the one the LMS listed last. A time that cannot be read is a warning, never a crash.
 """
-import io
-import re
-import zipfile
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 
-from graders.exercises import active_course
+from graders.engine.lms import LMS_NAMES, Claim, default_assignment, detect, formats, known_notebooks, notebook_name
+from graders.engine.lms.nbgrader import PatternError
+from graders.engine.timestamps import parse_timestamp
+from graders.engine.zipread import ZipLimits, ZipReadError, read_zip
 
-# nbgrader's documentation's example (managing_assignment_files_manually); the plugin itself has none.
-DEFAULT_NAMED_REGEXP = r".*_(?P<student_id>\w+)_attempt_(?P<timestamp>[0-9\-]+)_(?P<file_id>.*)"
-MAX_ZIP_MEMBER_BYTES = 50 << 20
-MAX_ZIP_TOTAL_BYTES = 4 << 30
-MAX_ZIP_DEPTH = 3
+MAX_TIMESTAMP_FILE_BYTES = 1000
 
 
 def notebook_assignments():
-    """{notebook name without .ipynb: assignment id} of every exercise of the active course."""
-    found = {}
-    for exercise in active_course().all_exercises():
-        found.setdefault(exercise.notebook, exercise.assignment)
-    return found
-
-
-def default_assignment():
-    """The assignment of a notebook no exercise names: the course's first."""
-    return next(iter(active_course().assignments))
+    """{notebook name without .ipynb: assignment id} of every exercise."""
+    return known_notebooks()
 
 
 @dataclass
 class NotebookFile:
     """One submitted notebook: on disk (path) or from a zip (data)."""
-    name: str                 # its file name, e.g. "conv_backward.ipynb"
+    name: str                 # the course's notebook name it stands for, e.g. "conv_backward.ipynb"
     origin: str               # where it came from, for messages: a path, or "lms.zip:member"
     path: Path = None
     data: bytes = None
     timestamp: datetime = None
+    attempt: object = None    # the LMS's order of attempts (later is greater), else None
+    late: bool = None         # the LMS's late marker, None when it has none
+    exact: bool = True        # its own name was the notebook's (not a renamed or suffixed copy)
 
     def read_bytes(self):
         return self.data if self.data is not None else Path(self.path).read_bytes()
@@ -64,14 +58,18 @@ class Submission:
 
     - notebooks: {notebook name without .ipynb: NotebookFile}, the exercises' notebooks
     - extra: other notebooks found in it (a renamed copy may stand in for a missing one)
-    - timestamp: when it was submitted (nbgrader's timestamp.txt, or the LMS file name)
-    - notes: remarks for the instructor (duplicates dropped, ...)
+    - timestamp: when it was submitted (the newest graded copy's time), or None
+    - late: the LMS's late marker on a graded copy (Canvas), None when the LMS has none
+    - lms: what the LMS says of the student ({"format": "canvas", "name": ..., "user_id": ...}), or None
+    - notes: remarks for the instructor (older attempts skipped, conflicts, ...)
     """
     student: str
     assignment: str
     notebooks: dict = field(default_factory=dict)
     extra: list = field(default_factory=list)
     timestamp: datetime = None
+    late: bool = None
+    lms: dict = None
     notes: list = field(default_factory=list)
 
     @property
@@ -83,113 +81,80 @@ class SubmissionError(ValueError):
     """A path that cannot be read as submissions at all (the grader cannot run on it)."""
 
 
+def _order(notebook):
+    """Sort key of copies of one notebook: timed after untimed, later time or attempt after earlier, the exact
+    name after a renamed copy."""
+    timed = notebook.timestamp is not None
+    return (timed, notebook.timestamp or datetime.min, notebook.attempt is not None,
+            notebook.attempt if notebook.attempt is not None else 0, notebook.exact)
+
+
 class _Collector:
     def __init__(self):
         self.submissions = {}
         self.warnings = []
 
-    def add(self, student, assignment, notebook):
+    def add(self, student, assignment, notebook, lms=None):
         """File ``notebook`` under (student, assignment)."""
         sub = self.submissions.get((student, assignment))
         if sub is None:
             sub = self.submissions[(student, assignment)] = Submission(student, assignment)
+        if lms:
+            if sub.lms and {k: v for k, v in sub.lms.items() if k in ("format", "name")} != \
+                    {k: v for k, v in lms.items() if k in ("format", "name")}:
+                message = (f"CONFLICT {notebook.origin}: the LMS names student {student!r} {lms.get('name')!r} here "
+                           f"and {sub.lms.get('name')!r} elsewhere; both files are kept under {student!r}")
+                self.warnings.append(message)
+                sub.notes.append(message)
+            sub.lms = {**lms, **(sub.lms or {})}
         stem = notebook.name[:-len(".ipynb")] if notebook.name.endswith(".ipynb") else notebook.name
         if stem not in notebook_assignments():
             sub.extra.append(notebook)
             return
         old = sub.notebooks.get(stem)
         if old is not None:
-            # nbgrader zip_collect's rule: a copy with a newer timestamp replaces the one before.
-            newer = notebook.timestamp is not None and (old.timestamp is None or notebook.timestamp >= old.timestamp)
+            try:
+                newer = _order(notebook) >= _order(old)
+                tie = _order(notebook) == _order(old)
+            except TypeError:  # attempts of different kinds: keep the file listed last
+                newer, tie = True, True
             keep, drop = (notebook, old) if newer else (old, notebook)
-            sub.notes.append(f"two copies of {notebook.name}: graded {keep.origin}, skipped {drop.origin}")
+            if tie:
+                message = (f"CONFLICT: two copies of {notebook.name} for {student!r} that cannot be ordered "
+                           f"(same time and attempt): graded {keep.origin}, not {drop.origin}; check both")
+                self.warnings.append(message)
+            else:
+                message = f"two copies of {notebook.name}: graded the newer, {keep.origin}; skipped {drop.origin}"
+            sub.notes.append(message)
             notebook = keep
         sub.notebooks[stem] = notebook
-        if notebook.timestamp is not None and (sub.timestamp is None or notebook.timestamp > sub.timestamp):
-            sub.timestamp = notebook.timestamp
+
+    def finish(self):
+        """Each submission's time and late flag: those of the copies it grades."""
+        for sub in self.submissions.values():
+            times = [nb.timestamp for nb in sub.notebooks.values() if nb.timestamp is not None]
+            sub.timestamp = max(times) if times else None
+            marks = [nb.late for nb in sub.notebooks.values() if nb.late is not None]
+            sub.late = any(marks) if marks else None
+            if sub.lms is not None:
+                sub.lms["late"] = sub.late
+        return sorted(self.submissions.values(), key=lambda s: s.key)
 
 
-def _parse_time(text):
-    """A timestamp as nbgrader reads one (nbgrader.utils.parse_utc: "<date> <time> [<zone>]", naive UTC),
-    or None. (Importing nbgrader itself would cost seconds of start-up.)"""
-    import dateutil.parser
-    import dateutil.tz
-    if not text or not text.strip():
-        return None
-    text = text.strip()
-    try:
-        parts = text.split(" ")
-        if len(parts) == 3:
-            zone = parts[2]
-            try:
-                zone = int(zone)
-            except ValueError:
-                zone = dateutil.tz.gettz(zone)
-            value = dateutil.parser.parse(" ".join(parts[:2] + ["TZ"]), tzinfos={"TZ": zone})
-        else:
-            value = dateutil.parser.parse(text)
-    except (ValueError, OverflowError, TypeError):
-        return None
-    if value.tzinfo is not None:
-        value = (value - value.utcoffset()).replace(tzinfo=None)
-    return value
-
-
-def _read_timestamp(folder):
+def _read_timestamp(folder, warnings):
     path = Path(folder) / "timestamp.txt"
     try:
-        return _parse_time(path.read_text(encoding="utf-8", errors="replace")) if path.is_file() else None
-    except OSError:
+        if not path.is_file():
+            return None
+        with open(path, "rb") as f:
+            text = f.read(MAX_TIMESTAMP_FILE_BYTES).decode("utf-8", errors="replace")
+    except OSError as exc:
+        warnings.append(f"{path}: cannot be read ({exc.strerror or exc}); graded without a time")
         return None
-
-
-def load_named_regexp(course_dir):
-    """The course's FileNameCollectorPlugin.named_regexp (nbgrader_config.py), else the default.
-
-    A plain string assignment (``c.FileNameCollectorPlugin.named_regexp = r"..."``, as nbgrader's
-    documentation writes it) is read without running the file; anything cleverer is evaluated by
-    traitlets, as nbgrader would (which imports what the file imports: seconds).
-    """
-    import ast
-    config_file = Path(course_dir) / "nbgrader_config.py"
-    if not config_file.is_file():
-        return DEFAULT_NAMED_REGEXP
-    try:
-        tree = ast.parse(config_file.read_text(encoding="utf-8"))
-    except (OSError, SyntaxError, ValueError):
-        return DEFAULT_NAMED_REGEXP
-    mentioned = False
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Assign) and any(ast.unparse(t).endswith("FileNameCollectorPlugin.named_regexp")
-                                                for t in node.targets):
-            mentioned = True
-            try:
-                value = ast.literal_eval(node.value)
-            except ValueError:
-                break
-            return value if isinstance(value, str) and value else DEFAULT_NAMED_REGEXP
-    if not mentioned:
-        return DEFAULT_NAMED_REGEXP
-    from traitlets.config.loader import PyFileConfigLoader
-    try:
-        config = PyFileConfigLoader(config_file.name, str(config_file.parent)).load_config()
-        value = config.FileNameCollectorPlugin.get("named_regexp")
-    except Exception:
-        value = None
-    return value if isinstance(value, str) and value else DEFAULT_NAMED_REGEXP
-
-
-def _compile_regexp(pattern):
-    try:
-        regexp = re.compile(pattern)
-    except re.error as exc:
-        raise SubmissionError(f"FileNameCollectorPlugin.named_regexp {pattern!r} is not a valid regular "
-                              f"expression: {exc}") from None
-    missing = {"student_id", "file_id"} - set(regexp.groupindex)
-    if missing:
-        raise SubmissionError(f"FileNameCollectorPlugin.named_regexp {pattern!r} must have the named groups "
-                              f"student_id and file_id (missing: {', '.join(sorted(missing))})")
-    return regexp
+    when, problem = parse_timestamp(text)
+    if problem:
+        warnings.append(f"{path}: the time cannot be read ({problem}); graded without a time")
+    return when
 
 
 # ---------------------------------------------------------------- folders and notebooks
@@ -198,9 +163,10 @@ def _is_hidden(path):
     return any(part.startswith(".") for part in path.parts)
 
 
-def _from_folder(root, collector, regexp):
+def _from_folder(root, collector, course_dir, lms):
     known = set(notebook_assignments().values())
     found = False
+    stamps = {}
     for path in sorted(root.rglob("*.ipynb")):
         rel = path.relative_to(root)
         if _is_hidden(rel) or not path.is_file():
@@ -214,128 +180,123 @@ def _from_folder(root, collector, regexp):
         elif len(parts) == 2:
             student, assignment = parts[0], notebook_assignments().get(path.stem, default_assignment())
         else:
-            _from_notebook(path, collector, regexp)
+            _from_notebook(path, collector, course_dir, lms)
             continue
-        collector.add(student, assignment, NotebookFile(path.name, str(path), path=path,
-                                                       timestamp=_read_timestamp(path.parent)))
+        if path.parent not in stamps:
+            stamps[path.parent] = _read_timestamp(path.parent, collector.warnings)
+        when = stamps[path.parent]
+        name = notebook_name(path.name)
+        collector.add(student, assignment, NotebookFile(name, str(path), path=path, timestamp=when,
+                                                       attempt=None, exact=name == path.name))
     if not found:
         collector.warnings.append(f"{root}: no notebooks (*.ipynb) found")
 
 
-def _from_notebook(path, collector, regexp):
+def _from_notebook(path, collector, course_dir, lms):
     by_notebook = notebook_assignments()
     known = set(by_notebook.values())
     parent = path.parent
-    timestamp = _read_timestamp(parent)
     if parent.name in known:
         student, assignment, name = parent.parent.name or "student", parent.name, path.name
     elif path.stem in by_notebook:
         student, assignment, name = parent.name or "student", by_notebook[path.stem], path.name
     else:
-        match = regexp().match(str(path))
-        if match:
-            student = match.group("student_id")
-            name = _notebook_name(match.group("file_id"))
-            timestamp = _parse_time(match.groupdict().get("timestamp")) or timestamp
-        else:
-            student, name = path.stem, path.name
+        from graders.engine.zipread import Member
+        member = Member(path.name, b"", None)
+        claimed = _claims_of([member], course_dir, lms, collector.warnings, quiet=True)
+        if claimed:
+            claim, fmt = claimed[0]
+            _add_claim(collector, claim, fmt, str(path), path=path)
+            return
+        student, name = path.stem, path.name
         assignment = by_notebook.get(name[:-len(".ipynb")], default_assignment())
-    collector.add(student, assignment, NotebookFile(name, str(path), path=path, timestamp=timestamp))
+    when = _read_timestamp(parent, collector.warnings)
+    collector.add(student, assignment, NotebookFile(name, str(path), path=path, timestamp=when))
 
 
-def _notebook_name(file_id):
-    """nbgrader's rule: the file_id's stem + .ipynb; a known notebook name at its end wins."""
-    stem = PurePosixPath(file_id).name
-    stem = stem[:-len(".ipynb")] if stem.endswith(".ipynb") else stem.rsplit(".", 1)[0] if "." in stem else stem
-    for known in notebook_assignments():
-        if stem != known and stem.endswith(known) and not stem[-len(known) - 1].isalnum():
-            return known + ".ipynb"
-    return stem + ".ipynb"
+# ---------------------------------------------------------------- LMS downloads
 
-
-# ---------------------------------------------------------------- zips
-
-def _from_zip(data, origin, collector, regexp, depth=0, budget=None):
-    budget = budget if budget is not None else [MAX_ZIP_TOTAL_BYTES]
-    regexp = regexp()
-    known = set(notebook_assignments().values())
+def _claims_of(members, course_dir, lms, warnings, quiet=False):
+    """[(Claim, format name, member)] of the members, read in the LMS's format (``lms``, or detected); members
+    laid out as nbgrader's submitted/ folder are read so too."""
+    fmts = formats()
+    names = [m.name for m in members if m.name.endswith(".ipynb")]
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data) if isinstance(data, bytes) else data)
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise SubmissionError(f"{origin} is not a readable zip file: {exc}") from None
-    with archive:
-        for info in archive.infolist():
-            if info.is_dir():
-                continue
-            member = PurePosixPath(info.filename)
-            where = f"{origin}:{info.filename}"
-            if any(part.startswith(".") or part == "__MACOSX" for part in member.parts):
-                continue
-            is_zip = member.suffix.lower() == ".zip"
-            if member.suffix != ".ipynb" and not is_zip:
-                continue
-            if info.file_size > (MAX_ZIP_MEMBER_BYTES if not is_zip else MAX_ZIP_TOTAL_BYTES) \
-                    or info.file_size > budget[0]:
-                collector.warnings.append(f"{where}: skipped, too large ({info.file_size:,} bytes)")
-                continue
-            budget[0] -= info.file_size
-            try:
-                content = archive.read(info)
-            except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError) as exc:
-                collector.warnings.append(f"{where}: skipped, cannot be read from the zip ({exc})")
-                continue
-            if is_zip:
-                if depth >= MAX_ZIP_DEPTH:
-                    collector.warnings.append(f"{where}: skipped, zips nested too deep")
-                    continue
-                try:
-                    _from_zip(content, where, collector, lambda: regexp, depth + 1, budget)
-                except SubmissionError as exc:
-                    collector.warnings.append(str(exc))
-                continue
-            match = regexp.match(info.filename)
-            if match:
-                timestamp = _parse_time(match.groupdict().get("timestamp"))
-                name = _notebook_name(match.group("file_id"))
-                assignment = notebook_assignments().get(name[:-len(".ipynb")], default_assignment())
-                collector.add(match.group("student_id"), assignment,
-                              NotebookFile(name, where, data=content, timestamp=timestamp))
-            elif len(member.parts) >= 3 and member.parts[-2] in known:
-                collector.add(member.parts[-3], member.parts[-2], NotebookFile(member.name, where, data=content))
-            else:
-                collector.warnings.append(
-                    f"{where}: skipped, its name does not match the LMS pattern {regexp.pattern!r} "
-                    f"(FileNameCollectorPlugin.named_regexp in nbgrader_config.py)")
+        chosen = lms or detect(names, course_dir)
+        primary = fmts[chosen]
+        layout = fmts["nbgrader"].in_layout
+        nbgrader_own = [] if chosen == "nbgrader" else [
+            m for m in members if (m.name.endswith(".ipynb") and not primary.recognises(m.name, course_dir)
+                                   and layout(m.name)) or PurePosixPath(m.name).name == "timestamp.txt"]
+        taken = {id(m) for m in nbgrader_own}
+        local = []
+        found = [(claim, chosen, member)
+                 for claim, member in primary.claims([m for m in members if id(m) not in taken], course_dir, local)]
+        if nbgrader_own:
+            found += [(claim, "nbgrader", member)
+                      for claim, member in fmts["nbgrader"].claims(nbgrader_own, course_dir, local)]
+    except PatternError as exc:
+        raise SubmissionError(str(exc)) from None
+    if not quiet:
+        warnings.extend(local)
+    for claim, _, member in found:
+        if claim.problem:
+            warnings.append(claim.problem)
+    return [(claim, fmt) for claim, fmt, member in found] if quiet else found
+
+
+def _add_claim(collector, claim, fmt, origin, path=None, data=None):
+    name = notebook_name(claim.file_name)
+    assignment = claim.assignment or notebook_assignments().get(name[:-len(".ipynb")], default_assignment())
+    lms = {"format": fmt, **claim.info} if fmt != "nbgrader" else None
+    exact = PurePosixPath(claim.file_name).name == name
+    notebook = NotebookFile(name, origin, path=path, data=data, timestamp=claim.timestamp, attempt=claim.attempt,
+                            late=claim.late, exact=exact)
+    collector.add(claim.student, assignment, notebook, lms)
+    if claim.problem:
+        collector.submissions[(claim.student, assignment)].notes.append(claim.problem)
+
+
+def _wanted(name):
+    lower = name.lower()
+    return lower.endswith(".ipynb") or lower.endswith(".txt")
+
+
+def _from_zip(path, collector, course_dir, lms, limits):
+    try:
+        members = list(read_zip(path, _wanted, collector.warnings, limits))
+    except ZipReadError as exc:
+        raise SubmissionError(str(exc)) from None
+    if not any(m.name.endswith(".ipynb") for m in members):
+        collector.warnings.append(f"{path}: no notebooks (*.ipynb) found in it")
+    for claim, fmt, member in _claims_of(members, course_dir, lms, collector.warnings):
+        _add_claim(collector, claim, fmt, f"{path}:{member.name}", data=member.data)
 
 
 # ---------------------------------------------------------------- all together
 
-def find_submissions(paths, course_dir):
+def find_submissions(paths, course_dir, lms=None, zip_limits=ZipLimits()):
     """Every submission under ``paths`` (folders, notebooks, zips).
+
+    - lms: "canvas", "moodle", "blackboard" or "nbgrader" to read zips in that format; None detects it
+      from each zip's names
 
     Returns (submissions sorted by student and assignment, warnings). Raises SubmissionError
     when a path does not exist or is not one of those kinds.
     """
+    if lms is not None and lms not in LMS_NAMES:
+        raise SubmissionError(f"--lms {lms!r}: not one of {', '.join(LMS_NAMES)}")
     collector = _Collector()
-    compiled = []
-
-    def regexp():  # read the course's pattern only when a file name needs it
-        if not compiled:
-            compiled.append(_compile_regexp(load_named_regexp(course_dir)))
-        return compiled[0]
-
     for raw in paths:
         path = Path(raw)
         if not path.exists():
             raise SubmissionError(f"{path} does not exist")
         if path.is_dir():
-            _from_folder(path, collector, regexp)
+            _from_folder(path, collector, course_dir, lms)
         elif path.suffix.lower() == ".zip":
-            with open(path, "rb") as f:
-                _from_zip(f, str(path), collector, regexp)
-        elif path.suffix == ".ipynb" or path.is_file():
-            _from_notebook(path, collector, regexp)
+            _from_zip(path, collector, course_dir, lms, zip_limits)
+        elif path.is_file():
+            _from_notebook(path, collector, course_dir, lms)
         else:
             raise SubmissionError(f"{path} is neither a folder, a notebook nor a zip")
-    submissions = sorted(collector.submissions.values(), key=lambda s: s.key)
-    return submissions, collector.warnings
+    return collector.finish(), collector.warnings
