@@ -386,3 +386,18 @@ def test_the_grade_command_on_a_zip_bomb_completes_with_bounded_memory(course, t
     assert children < 1024, f"peak RSS of the grader {children} MiB"
     assert "RC 0" in out or "RC 1" in out
     assert load_results(tmp_path / "g.json") == {}
+
+
+@pytest.mark.parametrize("lms", [None, "moodle"])
+def test_an_unzipped_download_is_read_as_the_zip(course, notebooks, tmp_path, lms):
+    good, stub = notebooks[CONV]
+    download = make_zip(tmp_path / "moodle.zip", {
+        "Bob Smith_1234567_assignsubmission_file_/conv_backward.ipynb": good,
+        "Ann Lee_7654321_assignsubmission_file_/conv_backward.ipynb": stub})
+    with zipfile.ZipFile(download) as z:
+        z.extractall(tmp_path / "unzipped")
+    from_zip, _ = find_submissions([download], course, lms=lms)
+    from_folder, warnings = find_submissions([tmp_path / "unzipped"], course, lms=lms)
+    assert [(s.student, s.lms["name"]) for s in from_folder] == [(s.student, s.lms["name"]) for s in from_zip] == [
+        ("1234567", "Bob Smith"), ("7654321", "Ann Lee")]
+    assert from_folder[0].notebooks["conv_backward"].read_bytes() == good and not warnings

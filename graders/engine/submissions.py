@@ -167,12 +167,19 @@ def _from_folder(root, collector, course_dir, lms):
     known = set(notebook_assignments().values())
     found = False
     stamps = {}
+    unzipped = []  # an LMS download unzipped into this folder: read as the zip would be
+    lms_formats = {name: module for name, module in formats().items() if name != "nbgrader"}
     for path in sorted(root.rglob("*.ipynb")):
         rel = path.relative_to(root)
         if _is_hidden(rel) or not path.is_file():
             continue  # .ipynb_checkpoints and the like
         found = True
         parts = rel.parts
+        if len(parts) <= 2 and parts[0] not in known and (
+                lms in lms_formats and lms_formats[lms].recognises(rel.as_posix())
+                or lms is None and any(m.recognises(rel.as_posix()) for m in lms_formats.values())):
+            unzipped.append(rel)
+            continue
         if len(parts) >= 3:
             student, assignment = parts[-3], parts[-2]
         elif len(parts) == 2 and parts[0] in known:
@@ -188,8 +195,26 @@ def _from_folder(root, collector, course_dir, lms):
         name = notebook_name(path.name)
         collector.add(student, assignment, NotebookFile(name, str(path), path=path, timestamp=when,
                                                        attempt=None, exact=name == path.name))
+    if unzipped:
+        _from_unzipped(root, unzipped, collector, course_dir, lms)
     if not found:
         collector.warnings.append(f"{root}: no notebooks (*.ipynb) found")
+
+
+def _from_unzipped(root, notebooks, collector, course_dir, lms):
+    """Notebooks named as an LMS names them, in a folder (its download unzipped): read as in the zip, with the
+    attempts' .txt files beside them (Blackboard)."""
+    from graders.engine.lms.blackboard import MAX_INFO_CHARS
+    from graders.engine.zipread import Member
+    members = [Member(rel.as_posix(), b"", None) for rel in notebooks]
+    for path in sorted(root.glob("*.txt")):
+        try:
+            with open(path, "rb") as f:
+                members.append(Member(path.name, f.read(MAX_INFO_CHARS), None))
+        except OSError:
+            continue
+    for claim, fmt, member in _claims_of(members, course_dir, lms, collector.warnings):
+        _add_claim(collector, claim, fmt, str(root / member.name), path=root / member.name)
 
 
 def _from_notebook(path, collector, course_dir, lms):
