@@ -21,6 +21,7 @@ notebook's size (line by line, no pattern that can backtrack over many lines) an
 larger than MAX_NOTEBOOK_BYTES, with more than MAX_CELLS cells, or an answer longer than
 MAX_ANSWER_CHARS / MAX_ANSWER_LINES is refused with a message, never ground through.
 """
+import ast
 import json
 import re
 import textwrap
