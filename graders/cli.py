@@ -4,13 +4,31 @@ import os
 import sys
 from pathlib import Path
 
-# The course folder when the command runs from a clone; override with --course.
-DEFAULT_COURSE = Path(__file__).resolve().parent.parent / "assignments"
+
+def _course(args):
+    """The course folder the command works on (--course, else the one around the working directory, else
+    this repository's assignments/): graders.exercises.resolve_course. Sets args.course."""
+    from graders.exercises import resolve_course
+    args.course = str(resolve_course(args.course))
+    return Path(args.course)
+
+
+def _cmd_init(args):
+    from graders.course.scaffold import InitError, init_course
+    try:
+        course = init_course(Path(args.directory), args.assignment, args.language)
+    except InitError as exc:
+        return _fail("init", exc)
+    print(f"created the course {course}: build it with `backprop-lab --course {course} build`")
+    return 0
 
 
 def _cmd_build(args):
     from graders.course.build import build_course
-    build_course(Path(args.course))
+    try:
+        build_course(_course(args))
+    except FileNotFoundError as exc:
+        return _fail("build", exc)
     return 0
 
 
@@ -23,7 +41,7 @@ def _fail(command, exc):
 def _cmd_bundle(args):
     from graders.course.bundle import BundleLeakError, write_bundle
     try:
-        print(write_bundle(Path(args.course), Path(args.out), args.assignment))
+        print(write_bundle(_course(args), Path(args.out), args.assignment))
     except (FileNotFoundError, ValueError, BundleLeakError) as exc:
         return _fail("bundle", exc)
     return 0
@@ -31,6 +49,7 @@ def _cmd_bundle(args):
 
 def _cmd_grade(args):
     from graders.engine.batch import grade_command
+    _course(args)
     return grade_command(args)
 
 
@@ -39,7 +58,7 @@ def _cmd_report(args):
     try:
         print(f"class summary: {write_reports(Path(args.results), Path(args.out))}")
         if args.nbgrader_feedback:
-            pages = stage_nbgrader_feedback(Path(args.results), Path(args.course))
+            pages = stage_nbgrader_feedback(Path(args.results), _course(args))
             print(f"{len(pages)} feedback pages in {Path(args.course) / 'feedback'}: "
                   "release them with `nbgrader release_feedback <assignment>`")
     except ValueError as exc:
@@ -50,16 +69,25 @@ def _cmd_report(args):
 def _cmd_demo(args):
     from graders.demo import run_demo
     try:
-        return run_demo(Path(args.course), Path(args.out))
+        return run_demo(_course(args), Path(args.out))
     except FileNotFoundError as exc:
         return _fail("demo", exc)
 
 
 def build_parser():
     parser = argparse.ArgumentParser(prog="backprop-lab", description=__doc__)
-    parser.add_argument("--course", default=os.environ.get("BACKPROP_LAB_COURSE", DEFAULT_COURSE),
-                        help="the nbgrader course folder (default: %(default)s)")
+    parser.add_argument("--course", default=None,
+                        help="the course folder, holding course.toml (default: $BACKPROP_LAB_COURSE, else the "
+                             "nearest folder at or above this one holding course.toml, else this repository's "
+                             "assignments/)")
     sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("init", help="scaffold a course in DIRECTORY: course.toml and nbgrader_config.py")
+    p.add_argument("directory", help="the new course's folder (created)")
+    p.add_argument("--assignment", action="append", default=None,
+                   help="a built-in assignment to include (repeat; default: all of them)")
+    p.add_argument("--language", default="en", choices=["en", "zh"], help="the course's language (default: en)")
+    p.set_defaults(func=_cmd_init)
 
     p = sub.add_parser("build", help="source notebooks -> release notebooks (nbgrader generate_assignment)")
     p.set_defaults(func=_cmd_build)
@@ -105,8 +133,12 @@ def build_parser():
 
 
 def main(argv=None):
+    from graders.exercises import CourseError, ExerciseFormatError
     args = build_parser().parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except (CourseError, ExerciseFormatError) as exc:  # no course, or a mistake in course.toml or a folder: one line
+        return _fail(args.command, exc)
 
 
 if __name__ == "__main__":

@@ -176,3 +176,44 @@ def test_a_bad_answer_docstring_is_named(tmp_path):
 def test_every_setting_has_help_and_a_documented_default():
     for setting in EXERCISE_SETTINGS:
         assert setting.help and setting.kind
+
+
+# ---------------------------------------------------------------- backprop-lab init
+
+def test_init_writes_a_course_every_command_can_read(tmp_path):
+    from graders.course.scaffold import init_course
+    from graders.exercises.course_file import builtin_assignments
+    course = load_course(init_course(tmp_path / "new course", language="zh"))
+    assert list(course.assignments) == list(builtin_assignments())  # all built-in assignments by default
+    assert course.language == "zh"
+    config = (tmp_path / "new course" / "nbgrader_config.py").read_text()
+    assert "course_id = 'new-course'" in config and "configure(c)" in config
+    assert find_course_dir(tmp_path / "new course") == tmp_path / "new course"
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"assignments": ["nope"]}, "no built-in assignment nope; there are conv_pool_backward"),
+    ({"language": "fr"}, "language must be one of en, zh"),
+])
+def test_init_refuses_what_it_cannot_do(tmp_path, kwargs, message):
+    from graders.course.scaffold import InitError, init_course
+    with pytest.raises(InitError, match=message):
+        init_course(tmp_path / "c", **kwargs)
+    assert not (tmp_path / "c" / "course.toml").exists()
+
+
+def test_init_never_overwrites(tmp_path):
+    from graders.course.scaffold import InitError, init_course
+    (tmp_path / "course.toml").write_text("# mine\n")
+    with pytest.raises(InitError, match="already holds course.toml: nothing was changed"):
+        init_course(tmp_path)
+    assert (tmp_path / "course.toml").read_text() == "# mine\n" and not (tmp_path / "nbgrader_config.py").exists()
+
+
+def test_the_cli_names_a_broken_course_in_one_line(tmp_path, capsys):
+    from graders.cli import main
+    (tmp_path / "course.toml").write_text("[course]\nlanguage = 'fr'\n")
+    (tmp_path / "nbgrader_config.py").write_text("")
+    assert main(["--course", str(tmp_path), "build"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "\n" not in err and err.startswith("backprop-lab build: ") and "course.language" in err, err

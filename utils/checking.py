@@ -248,6 +248,10 @@ def _compare_one(name, got, expected, atol, described=None):
         if got.size == expected.size:
             message += " It has the right number of elements: a reshape or transpose is off."
         return structural(message)
+    if expected.dtype == np.bool_:  # a stored mask (a forward's): the same True/False values, compared as 0/1
+        if got.dtype != np.bool_:
+            return structural(f"{label} has dtype {got.dtype}; expected bool, a mask.")
+        got, expected = got.astype(np.float64), expected.astype(np.float64)
     note = None
     if got.dtype != expected.dtype:
         # Values decide: float32 (or int) numbers within atol pass, as they would on Educoder. Booleans,

@@ -162,10 +162,11 @@ def render_cell(kind, name, text, assignment, where, exercises):
         raise TemplateError(f"{where}: a '{kind}' cell is generated; its template cell must be empty")
     if kind == "class":
         graded = [e for e in exercises if e.class_name == name]
+        graded = [e for e in graded if e.notebook == graded[0].notebook] if graded else []
         if not graded:
             raise TemplateError(f"{where}: no exercise of {assignment} is a method of class {name!r}")
         try:
-            source = class_cell_source(name, exercises)
+            source = class_cell_source(name, graded)
         except (KeyError, ValueError) as exc:
             raise TemplateError(f"{where}: {exc.args[0]}") from None
         cell_id = graded[0].answer_cell
@@ -196,10 +197,12 @@ def parse_template(path):
     return [(kind, name, "\n".join(text).strip("\n"), number) for kind, name, text, number in cells]
 
 
-def render_notebook(template_path, assignment, exercises=None):
+def render_notebook(template_path, assignment, exercises=None, notebook=None):
     """The nbgrader source notebook (an nbformat NotebookNode) of one template; ``exercises``: the
     assignment's (default: the active course's)."""
     exercises = exercises if exercises is not None else active_course().exercises(assignment)
+    if notebook is not None:  # a class cell stubs the methods graded in this notebook only
+        exercises = [e for e in exercises if e.notebook == notebook] + [e for e in exercises if e.notebook != notebook]
     cells = [render_cell(kind, name, text, assignment, f"{template_path}:{number}", exercises)
              for kind, name, text, number in parse_template(template_path)]
     check_cells(cells, template_path)
@@ -238,7 +241,7 @@ def render_assignment(course, assignment, source_dir):
             raise TemplateError(f"no notebook template for {notebook}.ipynb: add notebook.md to the folder of "
                                 f"{', '.join(e.id for e in exercises if e.notebook == notebook)}")
         path = source_dir / f"{notebook}.ipynb"
-        nbformat.write(render_notebook(templates[0], assignment, exercises), path)
+        nbformat.write(render_notebook(templates[0], assignment, exercises, notebook), path)
         paths.append(path)
     return paths
 

@@ -33,7 +33,7 @@ from pathlib import Path
 
 import nbformat
 
-from graders.exercises import EDUCODER_BEGIN, EDUCODER_END, load_course
+from graders.exercises import EDUCODER_BEGIN, EDUCODER_END, load_course, method_regions
 
 # What the students' kernel and JupyterLab need; pinned to the versions installed here, which the tests ran.
 PINNED_DISTRIBUTIONS = ("numpy", "matplotlib", "ipykernel", "ipython", "jupyterlab", "notebook", "nbgrader",
@@ -101,7 +101,7 @@ def write_bundle(course_dir: Path, out_dir: Path, assignment: str | None = None)
     stem = f"{course_id}-{assignment}-{version}"
     payload["README.md"] = student_readme(course_id, assignment, version, release_dir, payload).encode("utf-8")
 
-    leaks = find_leaks(payload, answer_lines(_solutions_dir()), _course_secret(course_dir))
+    leaks = find_leaks(payload, answer_lines(_solutions_dir(), course.exercises(assignment)), _course_secret(course_dir))
     if leaks:
         raise BundleLeakError("refusing to write the student bundle, it would contain:\n  " + "\n  ".join(leaks))
 
@@ -312,19 +312,36 @@ def _nontrivial(code: str) -> bool:
     return len(re.findall(r"\w+|[^\w\s]", code)) >= 5  # "return dx" and the like are everyone's code
 
 
-def answer_lines(solutions_dir: Path) -> set[str]:
+def answer_lines(solutions_dir: Path, exercises=()) -> set[str]:
     """The non-trivial code lines of the reference answers that are not also given code.
 
-    The answers are the lines between the Educoder Begin/End markers of solutions/*.py; a line that also
-    appears outside them (a forward pass computing the same shapes) is part of what students are given.
+    The answers are the lines between the Educoder Begin/End markers of solutions/*.py and of the course's own
+    exercises' reference.py. A line that also appears outside them (a forward pass computing the same shapes)
+    is part of what students are given; so is the code of a region the release gives (a class whose other
+    method is the exercise: ``exercises``, the assignment's, say which regions are graded).
     """
+    files = sorted(Path(solutions_dir).rglob("*.py"))
+    files += sorted({e.folder.reference_file for e in exercises} - set(files))
+    graded = {(e.class_name, e.method) for e in exercises}
+    used = {class_name for class_name, _ in graded}
     inside, outside = set(), set()
-    for path in sorted(Path(solutions_dir).rglob("*.py")):
+    for path in files:
+        lines = path.read_text(encoding="utf-8").splitlines()
+        given = set()  # line indexes of regions the release gives as code
+        for node in ast.parse("\n".join(lines)).body:
+            if isinstance(node, ast.ClassDef) and node.name in used:
+                end = node.end_lineno  # the class runs on while lines are indented or blank (a last End line)
+                while end < len(lines) and (not lines[end].strip() or lines[end][:1].isspace()):
+                    end += 1
+                class_lines = lines[node.lineno - 1:end]
+                for method, (begin, end) in method_regions(class_lines, f"{path}: {node.name}").items():
+                    if (node.name, method) not in graded:
+                        given |= set(range(node.lineno - 1 + begin, node.lineno - 1 + end + 1))
         in_answer = False
-        for line in path.read_text(encoding="utf-8").splitlines():
+        for i, line in enumerate(lines):
             stripped = line.strip()
             if stripped == EDUCODER_BEGIN:
-                in_answer = True
+                in_answer = i not in given
             elif stripped == EDUCODER_END:
                 in_answer = False
             else:

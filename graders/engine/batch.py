@@ -32,7 +32,7 @@ from graders.exercises import CourseError, use_course
 from graders.engine.course_lock import course_lock
 from graders.engine.grade_cache import CACHE_NAME, CacheError, GradeCache, grader_fingerprint, submission_key
 from graders.engine.notebook import AnswerError, NotebookError, class_template, exercises_in, find_answer, \
-    read_notebook, splice_answer
+    read_notebook, splice_answer, splice_region
 from graders.engine.sandbox import Limits, Sandbox, SandboxCase, SandboxError, printable
 from graders.core.seeds import course_seeds, load_course_secret
 from graders.engine.submissions import SubmissionError, find_submissions
@@ -49,8 +49,14 @@ class Grader:
         self.course = use_course(self.course_dir)  # submissions and results name exercises of this course
         self.limits = limits
         self.secret = load_course_secret(self.course_dir)
-        self.templates = {(ex.assignment, ex.name): class_template(ex) for ex in self.course.all_exercises()}
+        self.templates = {(ex.assignment, ex.name): class_template(ex, self.siblings(ex))
+                          for ex in self.course.all_exercises()}
         self.fingerprint = grader_fingerprint()
+
+    def siblings(self, exercise):
+        """The other exercises answered in the same class cell (a class with several Begin/End regions)."""
+        return [other for other in self.exercises_of(exercise.assignment) if other.name != exercise.name
+                and (other.class_name, other.notebook) == (exercise.class_name, exercise.notebook)]
 
     def exercises_of(self, assignment):
         """The exercises (levels) of an assignment in course.toml's order; [] for an unknown one."""
@@ -145,7 +151,15 @@ class Grader:
             return self._failed_test(exercise, str(exc), notebook.name), False
         try:
             answer = find_answer(nb, exercise)
-            source, region = splice_answer(self.templates[exercise.assignment, exercise.name], answer)
+            template = self.templates[exercise.assignment, exercise.name]
+            for sibling in self.siblings(exercise):  # the student's own answers to the class's other regions
+                try:
+                    other = find_answer(nb, sibling)
+                except AnswerError:
+                    continue  # left as the release's stub
+                if not other.whole_body:
+                    template = splice_region(template, sibling.method, other.code)
+            source, region = splice_answer(template, answer)
         except AnswerError as exc:
             return self._failed_test(exercise, str(exc), notebook.name), True
         if answer.note:

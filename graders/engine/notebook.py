@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 
-from graders.exercises import active_course, educoder_region, get_exercise, method_regions
+from graders.exercises import active_course, get_exercise, method_regions
 
 BEGIN = re.compile(r"^\s*#{3,}\s*Begin\s*#{3,}\s*$", re.IGNORECASE)
 END = re.compile(r"^\s*#{3,}\s*End\s*#{3,}\s*$", re.IGNORECASE)
@@ -190,6 +190,17 @@ def _method_body(lines, method_name):
     return None
 
 
+def _method_region(lines, method_name):
+    """(first, last) indexes of the Begin/End pair inside ``def method_name`` (a class cell may hold one
+    region per method), else of the cell's first pair; None when there is none."""
+    body = _method_body(lines, method_name)
+    if body is not None:
+        found = _region(lines[body[0]:body[1] + 1])
+        if found is not None:
+            return found[0] + body[0], found[1] + body[0]
+    return _region(lines)
+
+
 def find_answer(nb, exercise):
     """The Answer to ``exercise`` in notebook ``nb``; AnswerError when there is none."""
     exercise = get_exercise(exercise)
@@ -211,14 +222,14 @@ def find_answer(nb, exercise):
             f"{exercise.notebook}.ipynb (deleted, or the class renamed). Copy the class cell from the released "
             f"notebook and write your code between the Begin and End lines.")
     lines = cell.get("source", "").split("\n")
-    region = _region(lines)
+    method_name = exercise.method
+    region = _method_region(lines, method_name)
     whole_body = region is None
     if region is not None:
         first, last = region
         code_lines = lines[first + 1:last]
         cell_line = first + 2
     else:
-        method_name = exercise.name.split(".", 1)[1]
         body = _method_body(lines, method_name)
         if body is None:
             raise AnswerError(
@@ -275,20 +286,39 @@ def exercises_in(nb, exercises=None):
 
 # ---------------------------------------------------------------- the trusted template
 
-def class_template(exercise):
+STUB = ("# YOUR CODE HERE", "raise NotImplementedError()")  # what the release has between Begin and End
+
+
+def class_template(exercise, siblings=()):
     """The exercise's class as released: the reference class's source with the text between the
     exercise method's Begin and End lines removed (so no solution is left in it), and every other
-    region's Begin/End lines dropped (code given to the student). Instructors' side only."""
+    region's Begin/End lines dropped (code given to the student). Instructors' side only.
+
+    siblings: other exercises graded in the same class cell (forward and backward both answered in
+    one notebook): their regions keep the release's stub, for the student's own answers
+    (splice_region); no reference code of theirs is in the template."""
     exercise = get_exercise(exercise)
+    kept = {sibling.method for sibling in siblings if sibling.method != exercise.method}
     lines = exercise.folder.reference_source.rstrip("\n").split("\n")
     regions = method_regions(lines, f"the reference class of {exercise.name}")
     if exercise.method not in regions:
         raise ValueError(f"{exercise.folder.reference_file}: {exercise.class_name}.{exercise.method} has no "
                          f"Begin/End region")
-    drop = set()
-    for method, (begin, end) in regions.items():
-        drop |= set(range(begin + 1, end)) if method == exercise.method else {begin, end}
-    return "\n".join(line for i, line in enumerate(lines) if i not in drop) + "\n"
+    out = []
+    for i, line in enumerate(lines):
+        for method, (begin, end) in regions.items():
+            if method == exercise.method and begin < i < end:
+                break  # the exercise's answer: removed
+            if method in kept and begin < i < end:
+                if i == begin + 1:
+                    indent = lines[begin][:len(lines[begin]) - len(lines[begin].lstrip())]
+                    out += [indent + stub for stub in STUB]
+                break  # a sibling's answer: the stub instead
+            if method not in kept and method != exercise.method and i in (begin, end):
+                break  # a given region: its code without the markers
+        else:
+            out.append(line)
+    return "\n".join(out) + "\n"
 
 
 def splice_region(source, method, body):
@@ -317,7 +347,7 @@ def splice_answer(template, answer):
     student's own line.
     """
     lines = template.rstrip("\n").split("\n")
-    begin, end = educoder_region(lines, "the class template")
+    begin, end = _method_region(lines, answer.method.split(".", 1)[1])  # a class may hold several regions
     if end != begin + 1:
         raise ValueError("the template's Begin/End region must be empty")
     code = answer.code

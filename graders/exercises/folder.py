@@ -74,6 +74,9 @@ SPEC_FIELDS = (
           "a case's sizes in one line, from its inputs' shapes and params, e.g. "
           "\"x {x}, W {W}, stride {stride}, pad {pad}\" (default: every input's shape and param)"),
     Field("title", False, "string", "a few words for tables and the demo (default: class.method)"),
+    Field("reference", False, "string",
+          "the file holding the reference class, relative to the folder, e.g. \"../relu_backward/reference.py\" for "
+          "two exercises of one class (default: the folder's reference.py, else solutions/layers.py)"),
     Field("assignment", False, "string",
           "the built-in assignment this exercise is a level of: a course.toml assignment with that id and no "
           "`exercises` list takes every folder naming it, by `level`"),
@@ -385,7 +388,7 @@ class ExerciseFolder:
             if not source.startswith("self.") and source not in called:
                 raise _error(path, key + ".from", f"{source!r} is neither a called method ({', '.join(called)}) "
                                                   f"nor self.<attribute>")
-        for key in ("setting", "title", "assignment"):
+        for key in ("setting", "title", "assignment", "reference"):
             if key in spec:
                 _string(spec[key], path, key)
         if "level" in spec and (not isinstance(spec["level"], int) or isinstance(spec["level"], bool)
@@ -417,16 +420,22 @@ class ExerciseFolder:
     # -- the reference -------------------------------------------------------------------
     @property
     def reference_file(self):
-        """The file that holds the reference class: the folder's reference.py, else solutions/layers.py."""
+        """The file that holds the reference class: exercise.toml's ``reference``, else the folder's
+        reference.py, else solutions/layers.py."""
+        if "reference" in self.spec:
+            path = (self.path / self.spec["reference"]).resolve()
+            if not path.is_file():
+                raise ExerciseFormatError(f"{self.path / SPEC_FILE}: reference: no file {path}")
+            return path
         own = self.path / REFERENCE_FILE
         return own if own.is_file() else solutions_layers_file()
 
     @property
     def reference_class(self):
         """The reference class (instructors' side only)."""
-        own = self.path / REFERENCE_FILE
-        if own.is_file():
-            module = load_module(own, self.id)
+        own = self.reference_file
+        if own != solutions_layers_file():
+            module = load_module(own, own.parent.name)
         else:
             import solutions
             module = solutions
