@@ -507,11 +507,13 @@ def grade_command(args):
 
     started = time.perf_counter()
     interrupted = False
+    preloading = []  # the thread importing nbgrader while the submissions are graded
     try:
         results, stats = grade_submissions(submissions, grader, workers=min(args.workers, max(1, len(submissions))),
                                            cache=cache, force=args.force,
                                            hide=_hidden_paths(args, course_dir), progress=progress,
-                                           started=preload if gradebook_url is not None else None)
+                                           started=(lambda: preloading.append(preload()))
+                                           if gradebook_url is not None else None)
     except KeyboardInterrupt:
         interrupted = True
     except SandboxError as exc:
@@ -526,6 +528,8 @@ def grade_command(args):
         return 130
     seconds = time.perf_counter() - started
 
+    for thread in preloading:
+        thread.join()  # importing the same modules from two threads can deadlock
     status = EXIT_GRADER_FAILED if stats["internal_errors"] else EXIT_OK
     if roster is None and gradebook_url is not None:  # read before writing: nbgrader is imported by now
         try:

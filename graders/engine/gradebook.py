@@ -225,15 +225,14 @@ def _assign_late_penalties(db, api, assignment, results, plugin):
         submission = submissions[result["student"]]
         seconds = seconds_late(submission.timestamp, assignment.duedate, submission.extension,
                                lms_late=bool(result.get("lms_late")))
-        raw = penalty = 0.0
+        penalty = 0.0
         for notebook in submission.notebooks:
             score = float(notebook.score)
-            raw += score
             notebook.late_submission_penalty = notebook_penalty(plugin, result["student"], score, seconds)
             penalty += notebook.late_submission_penalty or 0.0
         duedate = assignment.duedate + (submission.extension or datetime.timedelta(0)) \
             if assignment.duedate is not None else None
-        record(result, raw, penalty, seconds, duedate, plugin)
+        record(result, float(result["score"]), penalty, seconds, duedate, plugin)
 
 
 def _timestamp(text):

@@ -86,8 +86,9 @@ def describe(seconds):
 def record(result, raw_score, penalty, seconds, duedate=None, plugin=None):
     """Put the late fields into a result entry (the --json file's extra keys), as nbgrader export names them:
 
-    - raw_score: the score before the penalty; late_submission_penalty: the points taken off;
-      score: raw_score - late_submission_penalty
+    - raw_score: the score before the penalty (the autograded methods'); late_submission_penalty: the
+      points taken off (of each notebook's score, manual grades included, when the gradebook has them);
+      score: raw_score - late_submission_penalty, never below 0 (``nbgrader export`` has the gradebook's)
     - late: null when on time, else {"seconds_late", "duedate", "penalty", "message"} (the message is
       what the student's feedback says)
     """
@@ -96,7 +97,7 @@ def record(result, raw_score, penalty, seconds, duedate=None, plugin=None):
     if seconds <= 0:
         result["late"] = None
         return result
-    result["score"] = round(result["raw_score"] - result["late_submission_penalty"], 6)
+    result["score"] = round(max(0.0, result["raw_score"] - result["late_submission_penalty"]), 6)
     when = (f"{describe(seconds)} after the due date ({duedate:%Y-%m-%d %H:%M} UTC)" if duedate is not None
             else "after the due date (as the LMS marked it)")
     rule = type(plugin).__name__ if plugin is not None else "late-submission rule"
