@@ -52,12 +52,12 @@ def _check_course(command, course):
 
 
 def _cmd_build(args):
-    from graders.core.seeds import rotate_course_secret
-    from graders.course.build import build_course
     course = _course(args)
     problem = _check_course("build", course)
     if problem is not None:
         return problem
+    from graders.core.seeds import rotate_course_secret
+    from graders.course.build import build_course  # imports matplotlib: only once the course is known
     try:
         if args.rotate_secret:
             kept = rotate_course_secret(course)

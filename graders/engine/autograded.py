@@ -17,8 +17,10 @@ What nbgrader autograde does to a submitted notebook, and how this module does t
 
     paths, manual = write_autograded(course_dir, db_url, result, files, exercises)
 """
+import contextlib
 import logging
 import os
+import sys
 import tempfile
 from pathlib import Path
 
@@ -46,6 +48,31 @@ def sanitizers(course_dir):
         instance.log.setLevel(logging.ERROR)  # nbgrader's warnings (a restored cell) are for its own runs
         made.append(instance)
     return made
+
+
+@contextlib.contextmanager
+def one_gradebook(steps, db_url):
+    """While inside, the steps' modules open the gradebook once for all notebooks instead of once per
+    notebook and step (nbgrader's preprocessors each open ``Gradebook(db_url)``: ~50 ms, the bulk of the
+    time for a class of hundreds). They only read it (the source cells, the kernelspec)."""
+    from unittest import mock
+
+    from nbgrader.api import Gradebook
+
+    class KeptOpen(Gradebook):
+        def __exit__(self, *exc):
+            return None  # closed once, below
+
+    shared = KeptOpen(db_url)
+    modules = {sys.modules[cls.__module__] for step in steps for cls in type(step).__mro__
+               if getattr(sys.modules.get(cls.__module__), "Gradebook", None) is Gradebook}
+    try:
+        with contextlib.ExitStack() as stack:
+            for module in modules:
+                stack.enter_context(mock.patch.object(module, "Gradebook", lambda *args, **kwargs: shared))
+            yield
+    finally:
+        shared.close()
 
 
 def sanitize(nb, steps, db_url, assignment, student, notebook):

@@ -408,19 +408,21 @@ def _apply_late(results, submissions, grader, course_dir, gradebook_url):
 def _write_autograded(results, submissions, grader, course_dir, gradebook_url):
     """autograded/ notebooks for the formgrader; each result gets "hand_graded" (the cells graded by hand
     and their automatic score). Returns (notebooks written, a problem message or None)."""
-    from graders.engine.autograded import sanitizers, write_autograded
+    from graders.engine.autograded import one_gradebook, sanitizers, write_autograded
 
     count = 0
     try:
         steps = sanitizers(course_dir)
-        for result, submission in zip(results, submissions):
-            if result is None or not grader.exercises_of(result["assignment"]):
-                continue
-            paths, manual = write_autograded(course_dir, gradebook_url, result, grader.read_files(submission),
-                                             grader.exercises_of(result["assignment"]), steps)
-            count += len(paths)
-            result["hand_graded"] = [{"notebook": notebook, "cell": cell, "auto_score": score}
-                                     for (notebook, cell), score in sorted(manual.items())]
+        with one_gradebook(steps, gradebook_url):
+            for result, submission in zip(results, submissions):
+                exercises = None if result is None else grader.exercises_of(result["assignment"])
+                if not exercises:
+                    continue
+                paths, manual = write_autograded(course_dir, gradebook_url, result, grader.read_files(submission),
+                                                 exercises, steps)
+                count += len(paths)
+                result["hand_graded"] = [{"notebook": notebook, "cell": cell, "auto_score": score}
+                                         for (notebook, cell), score in sorted(manual.items())]
     except Exception as exc:  # the course's sanitizers or the gradebook: not the students' fault
         return count, f"autograded/ notebooks not all written ({type(exc).__name__}: {exc})"
     return count, None
