@@ -146,6 +146,23 @@ def test_penalties_are_clipped_as_nbgrader_clips_them():
     assert late.seconds_late(None, due) == 0.0
 
 
+def test_late_penalty_is_in_the_feedback_text_and_page():
+    import datetime
+
+    from graders.engine.results import feedback_report
+    from graders.reports.html import feedback_page
+    result = {"student": "ada", "assignment": ASSIGNMENT, "status": "graded", "score": 7.5, "max_score": 10.0,
+              "error": None, "tests": []}
+    late.record(result, 7.5, 2.0, 5400.0, datetime.datetime(2026, 1, 10, 12), PerHour())
+    assert result["score"] == 5.5 and result["raw_score"] == 7.5 and result["late_submission_penalty"] == 2.0
+    message = result["late"]["message"]
+    assert message.startswith("Submitted late: 1 h 30 min after the due date (2026-01-10 12:00 UTC). Late penalty: 2")
+    assert message in feedback_report(result)
+    assert message.replace("'", "&#x27;") in feedback_page(result) or message in feedback_page(result)
+    on_time = late.record(dict(result, late=None, score=7.5), 7.5, 0.0, 0.0)
+    assert on_time["late"] is None and on_time["score"] == 7.5
+
+
 def test_the_course_config_picks_the_plugin(tmp_path):
     (tmp_path / "nbgrader_config.py").write_text('c = get_config()\nc.LateSubmissionPlugin.penalty_method = "zero"\n')
     plugin = late.late_plugin(tmp_path)
