@@ -28,7 +28,7 @@ from graders.course import build
 from graders.engine import late
 from graders.engine.batch import (EXIT_NOT_RUN, EXIT_NOTHING_GRADED, EXIT_OK, EXIT_STRICT, missing_submissions,
                                   read_roster)
-from graders.exercises import ASSIGNMENT
+from repo_course import ASSIGNMENT
 from graders.sample_answers import load_answers
 
 ANSWER_CELL = "overlap_answer"
@@ -94,6 +94,11 @@ def test_docs_are_the_code():
         args = parser.parse_args(argv)
         assert callable(args.func), example
     assert "does not (yet)" not in text and "does not write it yet" not in text
+    # docs/course.md shows the test cell Validate runs: exactly what the build writes.
+    from graders.course.build import hidden_test_source
+    course_doc = (REPO / "docs" / "course.md").read_text(encoding="utf-8")
+    shown = course_doc.split("```python\n# Graded, ", 1)[1].split("```", 1)[0]
+    assert "# Graded, " + shown == hidden_test_source(CONV, ASSIGNMENT) + "\n"
 
 
 def test_build_of_an_empty_or_missing_folder_is_one_clear_line(tmp_path):
@@ -103,18 +108,20 @@ def test_build_of_an_empty_or_missing_folder_is_one_clear_line(tmp_path):
         assert str(course) in err and "--course" in err
     (tmp_path / "nbgrader_config.py").write_text("")
     status, _, err = run_cli("build", "--course", tmp_path)
-    assert status == EXIT_NOT_RUN and "Traceback" not in err and "no assignment templates" in err
+    assert status == EXIT_NOT_RUN and "Traceback" not in err and "course.toml: missing" in err
 
 
 def test_grade_refuses_an_unbuilt_course_and_makes_no_secret(tmp_path):
-    (tmp_path / "nbgrader_config.py").write_text("")
+    build.copy_course_inputs(REPO / "assignments", tmp_path)
     env = {SECRET_ENV: ""}
     status, _, err = run_cli("grade", tmp_path, "--course", tmp_path, env=env)
-    assert status == EXIT_NOT_RUN and "Traceback" not in err
+    assert status == EXIT_NOT_RUN and "Traceback" not in err and len(err.strip().splitlines()) == 1, err
     assert "has no secret" in err and "build` first" in err
     assert not (tmp_path / ".course_secret").exists()
-    status, _, err = run_cli("grade", tmp_path, "--course", tmp_path / "missing", env=env)
-    assert status == EXIT_NOT_RUN and "does not exist" in err
+    for course in (tmp_path / "missing", tmp_path / "templates"):
+        status, _, err = run_cli("grade", tmp_path, "--course", course, env=env)
+        assert status == EXIT_NOT_RUN and "Traceback" not in err and len(err.strip().splitlines()) == 1, err
+        assert str(course) in err
 
 
 def test_roster_files_and_missing_submissions(tmp_path):
@@ -216,7 +223,10 @@ def answer_course(tmp_path_factory):
     """A course built from the real templates plus a written answer in conv_backward (graded by hand)."""
     course = tmp_path_factory.mktemp("instructors") / "course"
     build.copy_course_inputs(REPO / "assignments", course)
-    with open(course / "templates" / ASSIGNMENT / f"{CONV.notebook}.md", "a", encoding="utf-8") as handle:
+    # The course's own copy of the exercise folder (it takes precedence over the built-in one), plus the answer.
+    own = course / "exercises" / CONV.folder.id
+    shutil.copytree(CONV.folder.path, own, ignore=shutil.ignore_patterns("__pycache__"))
+    with open(own / "notebook.md", "a", encoding="utf-8") as handle:
         handle.write(WRITTEN_ANSWER)
     with pytest.MonkeyPatch.context() as patch:
         patch.delenv(SECRET_ENV, raising=False)  # build makes the course's .course_secret, which nbgrader's
@@ -482,7 +492,7 @@ def test_rotating_the_secret_says_what_it_does(tmp_path):
     with pytest.MonkeyPatch.context() as patch:
         patch.delenv(SECRET_ENV, raising=False)
         assert load_course_secret(tmp_path) != "a" * 64
-    assert status == EXIT_NOT_RUN and "no assignment templates" in err  # then the build itself says what is wrong
+    assert status == EXIT_NOT_RUN and "course.toml: missing" in err  # then the build itself says what is wrong
 
 
 # ---------------------------------------------------------------- Validate (slow: a real nbgrader validate)

@@ -12,8 +12,9 @@ What the zip holds:
 - ``setup.sh``: a virtual environment in /autograder/venv with ``requirements.txt`` (numpy and nbformat,
   pinned to the versions this course was built with);
 - ``backprop-lab/``: this grader's packages (``utils``, ``solutions``, ``graders``), run from there;
-- ``course/``: the course's configuration and a grading secret derived from the course secret (the
-  course secret itself never leaves the course folder);
+- ``course/``: the course's configuration (nbgrader_config.py, course.toml, its own exercise folders)
+  and a grading secret derived from the course secret (the course secret itself never leaves the
+  course folder);
 - ``run_autograder``: runs ``python -m graders.course.gradescope`` (``run`` below) on the upload.
 
 The run grades the upload exactly as ``backprop-lab grade`` grades one submission (each method in the
@@ -121,6 +122,8 @@ def write_autograder(course_dir, out_dir, assignment=None):
         for name in COURSE_FILES:
             if (course_dir / name).is_file():
                 archive.write(course_dir / name, f"course/{name}")
+        if (course_dir / "exercises").is_dir():  # the course's own exercise folders
+            _add_tree(archive, course_dir / "exercises", "course/exercises")
         _add_text(archive, "course/.course_secret", secret + "\n")
         _add_text(archive, "course/gradescope.json", json.dumps({"assignment": assignment}) + "\n")
     os.replace(temporary, path)
@@ -174,9 +177,12 @@ def run(root):
     from graders.engine.sandbox import Limits, SandboxError
     from graders.engine.submissions import find_submissions
 
+    from graders.exercises import use_course
+
     started = time.perf_counter()
     root = Path(root)
     course = root / "source" / "course"
+    use_course(course)  # the zip's course (course.toml, its exercise folders), wherever the run starts
     assignment = json.loads((course / "gradescope.json").read_text(encoding="utf-8"))["assignment"]
     try:
         meta = json.loads((root / "submission_metadata.json").read_text(encoding="utf-8"))
