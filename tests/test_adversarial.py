@@ -87,7 +87,8 @@ def test_no_credit_it_did_not_earn(batch, path):
 def test_no_file_outside_the_sandbox_changed(batch):
     before, after = batch["before"], batch["after"]
     changed = sorted(k for k in set(before) | set(after)
-                     if before.get(k) != after.get(k) and not k.endswith(("gradebook.db", "gradebook.db-journal")))
+                     if before.get(k) != after.get(k) and not k.endswith(("gradebook.db", "gradebook.db-journal"))
+                     and ":autograded/" not in k)  # the grader's own outputs: the gradebook, the autograded notebooks
     assert changed == []
     assert not list(batch["course"].parent.rglob("pwned.txt"))
     assert not (REPO / "pwned.txt").exists()

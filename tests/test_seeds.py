@@ -10,7 +10,8 @@ import pytest
 
 from graders.core.cases import random_cases
 from repo_course import EXERCISES
-from graders.core.seeds import SECRET_ENV, SeedSource, course_seeds, load_course_secret, public_seeds
+from graders.core.seeds import SECRET_ENV, MissingSecretError, SeedSource, course_seeds, create_course_secret, \
+    load_course_secret, public_seeds, rotate_course_secret
 
 ASSIGNMENT = "conv_pool_backward"
 
@@ -75,12 +76,33 @@ def test_bad_arguments_are_clear_errors(args, message):
 
 def test_course_secret_is_created_once_private_and_reused(tmp_path, monkeypatch):
     monkeypatch.delenv(SECRET_ENV, raising=False)
-    secret = load_course_secret(tmp_path)
+    secret, created = create_course_secret(tmp_path)
     path = tmp_path / ".course_secret"
-    assert len(secret) == 64 and int(secret, 16) >= 0
+    assert created and len(secret) == 64 and int(secret, 16) >= 0
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    assert create_course_secret(tmp_path) == (secret, False)
     assert load_course_secret(tmp_path) == secret
     assert sorted(p.name for p in tmp_path.iterdir()) == [".course_secret"]  # no temporary files left
+
+
+def test_loading_never_creates_a_secret(tmp_path, monkeypatch):
+    monkeypatch.delenv(SECRET_ENV, raising=False)
+    with pytest.raises(MissingSecretError, match="run `backprop-lab --course .* build` first"):
+        load_course_secret(tmp_path)
+    assert not (tmp_path / ".course_secret").exists()
+
+
+def test_rotation_replaces_the_secret_and_keeps_the_old_one(tmp_path, monkeypatch):
+    monkeypatch.delenv(SECRET_ENV, raising=False)
+    old, _ = create_course_secret(tmp_path)
+    kept = rotate_course_secret(tmp_path)
+    new = load_course_secret(tmp_path)
+    assert new != old and len(new) == 64
+    assert kept.read_text().strip() == old and kept.name.startswith(".course_secret.old-")
+    assert stat.S_IMODE(os.stat(tmp_path / ".course_secret").st_mode) == 0o600
+    monkeypatch.setenv(SECRET_ENV, "from-env")
+    with pytest.raises(ValueError, match="comes from BACKPROP_LAB_SECRET"):
+        rotate_course_secret(tmp_path)
 
 
 def test_the_environment_wins_over_the_file(tmp_path, monkeypatch):
@@ -94,7 +116,7 @@ def test_secret_errors_say_what_to_do(tmp_path, monkeypatch):
     with pytest.raises(FileNotFoundError, match="does not exist"):
         load_course_secret(tmp_path / "missing")
     (tmp_path / ".course_secret").write_text("\n")
-    with pytest.raises(ValueError, match="is empty: delete it"):
+    with pytest.raises(ValueError, match="is empty: restore it"):
         load_course_secret(tmp_path)
 
 

@@ -5,8 +5,9 @@ regrade reproduces the very same inputs, every student gets inputs of their own,
 without the secret can compute them. The students' self-check uses ``public_seeds``, derived
 under a public key in another domain, so its inputs are never the grading inputs.
 
-The secret: env BACKPROP_LAB_SECRET, else ``<course>/.course_secret`` (created on first use,
-git-ignored, never bundled).
+The secret: env BACKPROP_LAB_SECRET, else ``<course>/.course_secret`` (made by ``backprop-lab build``,
+replaced only by ``backprop-lab build --rotate-secret``; git-ignored, never bundled). Grading never
+makes one: a new secret would silently give every student new inputs.
 """
 import hashlib
 import hmac
@@ -67,37 +68,94 @@ def public_seeds(assignment):
     return SeedSource(_PUBLIC_KEY, "public", "(public self-check)", assignment)
 
 
+class MissingSecretError(FileNotFoundError):
+    """The course has no secret yet: ``backprop-lab build`` makes it."""
+
+
+def _secret_from_env():
+    value = os.environ.get(SECRET_ENV)
+    return value.strip() if value is not None and value.strip() else None
+
+
 def load_course_secret(course_dir):
     """The course secret: env BACKPROP_LAB_SECRET if set, else <course_dir>/.course_secret.
 
-    The file is created on first use (64 hex digits from ``secrets.token_hex(32)``, readable by
-    its owner only); creation is atomic, so graders started in parallel agree on one secret.
+    Never creates one (a new secret means new inputs for everyone): raises MissingSecretError when
+    there is none, saying to run ``backprop-lab build``, which makes it (``create_course_secret``).
     """
-    from_env = os.environ.get(SECRET_ENV)
-    if from_env is not None and from_env.strip():
-        return from_env.strip()
+    from_env = _secret_from_env()
+    if from_env is not None:
+        return from_env
     course_dir = Path(course_dir)
-    if not course_dir.is_dir():
-        raise FileNotFoundError(
-            f"course folder {course_dir} does not exist: cannot read or create the course secret "
-            f"{SECRET_FILE} there (or set {SECRET_ENV})")
     path = course_dir / SECRET_FILE
+    if not course_dir.is_dir():
+        raise MissingSecretError(f"course folder {course_dir} does not exist (pass the course with --course)")
     if not path.exists():
-        # Write a complete file under a private name, then link it into place: link fails if another
-        # grader got there first, and nobody ever reads a half-written secret.
-        temporary = course_dir / f"{SECRET_FILE}.{os.getpid()}.{secrets.token_hex(4)}"
-        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(secrets.token_hex(32) + "\n")
-            try:
-                os.link(temporary, path)
-            except FileExistsError:
-                pass
-        finally:
-            temporary.unlink()
+        raise MissingSecretError(
+            f"the course {course_dir} has no secret ({SECRET_FILE}): run `backprop-lab --course {course_dir} build` "
+            f"first (it creates the secret that picks every student's grading inputs), or set {SECRET_ENV}")
     secret = path.read_text(encoding="utf-8").strip()
     if not secret:
-        raise ValueError(f"the course secret file {path} is empty: delete it to create a new one "
-                         f"(regrades would then see new inputs) or set {SECRET_ENV}")
+        raise ValueError(f"the course secret file {path} is empty: restore it from a backup, or make a new one "
+                         f"with `backprop-lab build --rotate-secret` (every student's inputs then change), "
+                         f"or set {SECRET_ENV}")
     return secret
+
+
+def _write_new_secret(path, replace):
+    """Write a fresh secret (64 hex digits, ``secrets.token_hex(32)``, owner-only) to path, atomically:
+    a complete file under a private name is linked (first creation: fails if another process got there
+    first, and nobody ever reads a half-written secret) or renamed (rotation) into place."""
+    temporary = path.parent / f"{SECRET_FILE}.{os.getpid()}.{secrets.token_hex(4)}"
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(secrets.token_hex(32) + "\n")
+        if replace:
+            os.replace(temporary, path)
+            return
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            pass
+    finally:
+        if temporary.exists():
+            temporary.unlink()
+
+
+def create_course_secret(course_dir):
+    """Make <course_dir>/.course_secret unless the course has one -> (secret, created?).
+
+    ``backprop-lab build`` calls this; nothing else creates a secret. With BACKPROP_LAB_SECRET set,
+    that is the secret and no file is made."""
+    from_env = _secret_from_env()
+    if from_env is not None:
+        return from_env, False
+    course_dir = Path(course_dir)
+    if not course_dir.is_dir():
+        raise MissingSecretError(f"course folder {course_dir} does not exist (pass the course with --course)")
+    path = course_dir / SECRET_FILE
+    created = not path.exists()
+    if created:
+        _write_new_secret(path, replace=False)
+    return load_course_secret(course_dir), created
+
+
+def rotate_course_secret(course_dir):
+    """Replace the course secret by a new one -> the path the old one was moved to (None if there was none).
+
+    Every student's grading inputs change, and cached grades no longer apply (a regrade runs everything
+    again on the new inputs). The old secret is kept as .course_secret.old-<UTC time>, to go back."""
+    import datetime
+
+    if _secret_from_env() is not None:
+        raise ValueError(f"the course secret comes from {SECRET_ENV}: change that variable instead")
+    course_dir = Path(course_dir)
+    path = course_dir / SECRET_FILE
+    kept = None
+    if path.exists():
+        stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+        kept = course_dir / f"{SECRET_FILE}.old-{stamp}"
+        os.link(path, kept)
+    _write_new_secret(path, replace=True)
+    return kept

@@ -27,6 +27,9 @@ text runs to the next such line. Text before the first cell line is a note for i
   replaces by the Educoder stub (nbgrader_config.py); other regions are given as written. Editable;
   grade_id is the exercise's ``answer_cell``.
 - ``%% tests <Class.method>``: the hidden test cell, grade_id ``test_cell``, worth the exercise's points.
+- ``%% answer <id> <points>``: a written answer graded by hand in the formgrader (nbgrader's manually
+  graded markdown answer): the cell's text is the model answer, which the release replaces by
+  "YOUR ANSWER HERE"; grade_id ``<id>``, worth ``<points>``.
 """
 import base64
 import os
@@ -50,7 +53,7 @@ HIDDEN_END = "### END HIDDEN TESTS"
 NBGRADER_MARKERS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS")
 
 SELFCHECK_FILE = "selfcheck_cases.npz"
-CELL_LINE = re.compile(r"^%% (\w+) (\S+)\s*$")
+CELL_LINE = re.compile(r"^%% (\w+) (\S+)(?: (\S+))?\s*$")  # the third word: an answer's points
 PLACEHOLDER = re.compile(r"\{\{(\w+):([\w.]+)\}\}")
 ATTACHMENT = re.compile(r"attachment:([\w.-]+\.png)")
 KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
@@ -107,14 +110,21 @@ def hidden_test_source(exercise, assignment):
     return "\n".join([
         f"# Graded, {exercise.points:g} points: {exercise.name} on fresh random inputs (hidden tests).",
         "# Run the self-check below while you work. nbgrader's Validate runs the practice cases here",
-        "# and fails until they all pass.",
+        "# and fails until they all pass; its message is the self-check's report.",
         "import os",
         "",
         'if os.environ.get("NBGRADER_EXECUTION") == "validate":',
+        "    import contextlib",
+        "    import io",
+        "",
         "    from utils.selfcheck import self_check",
         "",
-        f"    assert self_check({exercise.class_name}, {exercise.name!r}), \\",
-        f'        "{exercise.name} fails some practice cases: the lines above say which and why"',
+        "    # Validate shows only a failing cell's error, not what it printed: the report goes into the error.",
+        "    selfcheck_report = io.StringIO()",
+        "    with contextlib.redirect_stdout(selfcheck_report):",
+        f"        selfcheck_passed = self_check({exercise.class_name}, {exercise.name!r})",
+        '    print(selfcheck_report.getvalue(), end="")',
+        f'    assert selfcheck_passed, "{exercise.name} fails some practice cases.\\n" + selfcheck_report.getvalue()',
         HIDDEN_BEGIN,
         "from graders.course.notebook_tests import run_hidden_test",
         "",
@@ -176,7 +186,20 @@ def render_cell(kind, name, text, assignment, where, exercises):
         return new_code_cell(hidden_test_source(exercise, assignment), id=exercise.test_cell,
                              metadata=_nbgrader(exercise.test_cell, grade=True, locked=True,
                                                 points=exercise.points))
-    raise TemplateError(f"{where}: unknown cell kind {kind!r} (markdown, code, class or tests)")
+    if kind == "answer":
+        cell_id, points = name.split(" ")
+        try:
+            value = float(points)
+        except ValueError:
+            value = -1.0
+        if not value > 0:
+            raise TemplateError(f"{where}: an answer's points must be a positive number, got {points!r}")
+        if not text.strip():
+            raise TemplateError(f"{where}: write the model answer in the answer cell (students see "
+                                f"'YOUR ANSWER HERE' instead)")
+        return new_markdown_cell(text, id=cell_id, metadata=_nbgrader(cell_id, solution=True, grade=True,
+                                                                      points=value))
+    raise TemplateError(f"{where}: unknown cell kind {kind!r} (markdown, code, class, tests or answer)")
 
 
 # ---------------------------------------------------------------- notebooks
@@ -187,7 +210,11 @@ def parse_template(path):
     for number, line in enumerate(Path(path).read_text(encoding="utf-8").split("\n"), start=1):
         match = CELL_LINE.match(line)
         if match:
-            cells.append([match.group(1), match.group(2), [], number])
+            kind, name, points = match.groups()
+            if (points is None) != (kind != "answer"):
+                raise TemplateError(f"{path}:{number}: an answer cell is '%% answer <id> <points>', any other "
+                                    f"'%% <kind> <name>', got {line!r}")
+            cells.append([kind, name if points is None else f"{name} {points}", [], number])
         elif line.startswith("%%"):
             raise TemplateError(f"{path}:{number}: a cell line is '%% <kind> <name>', got {line!r}")
         elif cells:
@@ -312,13 +339,15 @@ def generate_assignment(course_dir, assignment):
 def build_course(course_dir: Path) -> None:
     """Render every assignment of the course's course.toml, write its self-check cases, release it with nbgrader."""
     from graders.core.public_cases import write_public_cases
-    from graders.core.seeds import load_course_secret
+    from graders.core.seeds import create_course_secret
 
     course_dir = Path(course_dir).resolve()
     if not (course_dir / "nbgrader_config.py").is_file():
         raise FileNotFoundError(f"{course_dir} is not an nbgrader course folder (no nbgrader_config.py)")
     course = load_course(course_dir)
-    load_course_secret(course_dir)  # created on first use; the grading seeds need it
+    if create_course_secret(course_dir)[1]:  # the grading seeds need it; only build makes it
+        print(f"created the course secret {course_dir / '.course_secret'} (it picks every student's grading "
+              f"inputs: keep it, back it up, never share it)")
     for assignment in course.assignments:
         source_dir = course_dir / "source" / assignment
         render_assignment(course, assignment, source_dir)

@@ -364,12 +364,106 @@ def _summary_line(results, stats, seconds, outputs):
     return line
 
 
+# Exit statuses of `backprop-lab grade` (documented in its --help and docs/instructors.md).
+EXIT_OK, EXIT_GRADER_FAILED, EXIT_NOT_RUN, EXIT_NOTHING_GRADED, EXIT_STRICT = 0, 1, 2, 3, 4
+
+# nbgrader's own folders in a course: never students, whatever path was given.
+NBGRADER_FOLDERS = ("release", "source", "autograded", "feedback", "submitted")
+
+
+def read_roster(path):
+    """Student ids from a roster file: a CSV with an 'id' column (``nbgrader db student import``), or one id
+    per line (blank lines and '#' comments skipped)."""
+    import csv
+
+    text = Path(path).read_text(encoding="utf-8-sig")
+    first = text.split("\n", 1)[0]
+    if "," in first and "id" in [c.strip() for c in first.split(",")]:
+        return [row["id"].strip() for row in csv.DictReader(text.splitlines()) if (row.get("id") or "").strip()]
+    return [line.strip() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+
+
+def missing_submissions(roster, results):
+    """[{"student", "assignment"}] for every roster student without a result of an assignment graded."""
+    have = {(r["student"], r["assignment"]) for r in results}
+    assignments = sorted({r["assignment"] for r in results})
+    return [{"student": student, "assignment": assignment}
+            for assignment in assignments for student in roster if (student, assignment) not in have]
+
+
+def _nbgrader_folder_given(paths, course_dir):
+    """The first given path that is (inside) one of the course's nbgrader folders other than submitted/."""
+    for raw in paths:
+        path = Path(raw).resolve()
+        for name in NBGRADER_FOLDERS[:-1]:
+            folder = course_dir / name
+            if path == folder or folder in path.parents:
+                return path, name
+    return None
+
+
+def _course_problem(course_dir):
+    if not course_dir.is_dir():
+        return f"course folder {course_dir} does not exist: pass the course with --course DIR"
+    if not (course_dir / "nbgrader_config.py").is_file():
+        return f"{course_dir} is not a course folder (it has no nbgrader_config.py): pass the course with --course DIR"
+    return None
+
+
+def _apply_late(results, submissions, grader, course_dir, gradebook_url):
+    """Late penalties: in the gradebook (due dates, extensions) when there is one, else from LMS markers only.
+    Returns (gradebook submissions written or None, a problem message or None)."""
+    from graders.engine.gradebook import GradebookError, write_gradebook
+    from graders.engine.late import apply_without_gradebook, late_plugin
+
+    for result, submission in zip(results, submissions):
+        if result is not None:
+            result["lms_late"] = bool(getattr(submission, "lms_late", False) or getattr(submission, "late", False))
+    done = [r for r in results if r is not None]
+    try:
+        plugin = late_plugin(course_dir)
+    except Exception as exc:  # the course's config names a plugin that cannot be made
+        return None, f"late penalties not applied: the course's late-submission plugin failed ({exc})"
+    if gradebook_url is None:
+        apply_without_gradebook(done, plugin, grader.exercises_of)
+        return None, None
+    try:
+        return write_gradebook(gradebook_url, [r for r in done if grader.exercises_of(r["assignment"])],
+                               grader.course, plugin), None
+    except GradebookError as exc:
+        apply_without_gradebook(done, plugin, grader.exercises_of)
+        return None, f"gradebook not updated: {exc}"
+
+
+def _write_autograded(results, submissions, grader, course_dir, gradebook_url):
+    """autograded/ notebooks for the formgrader; each result gets "hand_graded" (the cells graded by hand
+    and their automatic score). Returns (notebooks written, a problem message or None)."""
+    from graders.engine.autograded import one_gradebook, sanitizers, write_autograded
+
+    count = 0
+    try:
+        steps = sanitizers(course_dir)
+        with one_gradebook(steps, gradebook_url):
+            for result, submission in zip(results, submissions):
+                exercises = None if result is None else grader.exercises_of(result["assignment"])
+                if not exercises:
+                    continue
+                paths, manual = write_autograded(course_dir, gradebook_url, result, grader.read_files(submission),
+                                                 exercises, steps)
+                count += len(paths)
+                result["hand_graded"] = [{"notebook": notebook, "cell": cell, "auto_score": score}
+                                         for (notebook, cell), score in sorted(manual.items())]
+    except Exception as exc:  # the course's sanitizers or the gradebook: not the students' fault
+        return count, f"autograded/ notebooks not all written ({type(exc).__name__}: {exc})"
+    return count, None
+
+
 def _warn(message):
     print(f"warning: {printable(message)}", file=sys.stderr)
 
 
 def grade_command(args):
-    """``backprop-lab grade``: returns the exit status (0 unless the grader itself could not run).
+    """``backprop-lab grade``: returns the exit status (EXIT_* above).
 
     Runs under the course's grade lock (graders.engine.course_lock): a second run on the same course waits."""
     course_dir = Path(args.course).resolve()
@@ -400,12 +494,13 @@ def _write_lms_outputs(args, done, outputs):
 
 
 def _grade_command(args):
-    from graders.engine.gradebook import GradebookError, preload, resolve_gradebook, write_gradebook
+    from graders.core.seeds import MissingSecretError
+    from graders.engine.gradebook import GradebookError, gradebook_students, preload, resolve_gradebook
     from graders.engine.results import OutputError, write_csv, write_feedback, write_json
 
     def fail(message):
         print(f"backprop-lab grade: {message}", file=sys.stderr)
-        return 2
+        return EXIT_NOT_RUN
 
     course_dir = Path(args.course).resolve()
     try:
@@ -418,19 +513,47 @@ def _grade_command(args):
         return fail("--timeout must be a positive number of seconds")
     if args.memory < 64:
         return fail("--memory must be at least 64 (MiB)")
+    problem = _course_problem(course_dir)
+    if problem:
+        return fail(problem)
+    given = _nbgrader_folder_given(args.path, course_dir)
+    if given:
+        return fail(f"{given[0]} is in the course's {given[1]}/ folder, which holds no student submissions: "
+                    f"grade the submitted/ folder ({course_dir / 'submitted'})")
+    try:
+        grader = Grader(course_dir, Limits(timeout=args.timeout, memory_mib=args.memory))
+    except MissingSecretError as exc:
+        return fail(str(exc))
+    except (FileNotFoundError, ValueError, OSError) as exc:
+        return fail(str(exc))
+    roster = None
+    if getattr(args, "roster", None):
+        try:
+            roster = read_roster(args.roster)
+        except (OSError, UnicodeDecodeError) as exc:
+            return fail(f"cannot read the roster {args.roster}: {exc}")
     try:
         submissions, warnings = find_submissions(args.path, course_dir, lms=getattr(args, "lms", None))
     except SubmissionError as exc:
         return fail(str(exc))
     for warning in warnings:
         _warn(warning)
+    kept = [s for s in submissions if s.student not in NBGRADER_FOLDERS]
+    for name in sorted({s.student for s in submissions} - {s.student for s in kept}):
+        _warn(f"skipped {name}/: it is one of nbgrader's course folders, not a student (grade the submitted/ folder)")
+    submissions = kept
     try:
         gradebook_url = resolve_gradebook(args.gradebook, course_dir)
-        grader = Grader(course_dir, Limits(timeout=args.timeout, memory_mib=args.memory))
-    except (GradebookError, CourseError, FileNotFoundError, ValueError, OSError) as exc:
+    except GradebookError as exc:
         return fail(str(exc))
+    if gradebook_url is None and args.gradebook is None:
+        print(f"warning: the course has no gradebook ({course_dir / 'gradebook.db'}): scores, late penalties and "
+              f"autograded/ notebooks are not written for nbgrader; run `backprop-lab build` first, or pass "
+              f"--gradebook none to grade without one", file=sys.stderr)
     if not submissions:
-        print("warning: no submissions found; nothing to grade", file=sys.stderr)
+        print(f"backprop-lab grade: no submissions found in {', '.join(map(str, args.path))}: nothing graded "
+              f"(expected <student>/<assignment>/<notebook>.ipynb, notebooks, or an LMS zip)", file=sys.stderr)
+        return EXIT_NOTHING_GRADED
 
     try:
         for raw in (args.json_path, args.csv_path):
@@ -452,11 +575,13 @@ def _grade_command(args):
 
     started = time.perf_counter()
     interrupted = False
+    preloading = []  # the thread importing nbgrader while the submissions are graded
     try:
         results, stats = grade_submissions(submissions, grader, workers=min(args.workers, max(1, len(submissions))),
                                            cache=cache, force=args.force,
                                            hide=_hidden_paths(args, course_dir), progress=progress,
-                                           started=preload if gradebook_url is not None else None)
+                                           started=(lambda: preloading.append(preload()))
+                                           if gradebook_url is not None else None)
     except KeyboardInterrupt:
         interrupted = True
     except SandboxError as exc:
@@ -470,7 +595,31 @@ def _grade_command(args):
               file=sys.stderr)
         return 130
     seconds = time.perf_counter() - started
+
+    for thread in preloading:
+        thread.join()  # importing the same modules from two threads can deadlock
+    status = EXIT_GRADER_FAILED if stats["internal_errors"] else EXIT_OK
+    if roster is None and gradebook_url is not None:  # read before writing: nbgrader is imported by now
+        try:
+            roster = gradebook_students(gradebook_url)
+        except GradebookError as exc:
+            print(f"warning: no roster: {exc}", file=sys.stderr)
+    outputs = []
+    if gradebook_url is not None:
+        notebooks, problem = _write_autograded(results, submissions, grader, course_dir, gradebook_url)
+        if problem:
+            print(f"backprop-lab grade: {problem}", file=sys.stderr)
+            status = EXIT_GRADER_FAILED
+        if notebooks:
+            outputs.append(f"{notebooks} notebooks to {course_dir / 'autograded'}")
+    written, problem = _apply_late(results, submissions, grader, course_dir, gradebook_url)
+    if problem:
+        print(f"backprop-lab grade: {problem}", file=sys.stderr)
+        status = EXIT_GRADER_FAILED
+    if written is not None:
+        outputs.append(f"{written} grades to the gradebook")
     done = [r for r in results if r is not None]
+    missing = missing_submissions(roster, done) if roster is not None else []
 
     meta = {"version": grader.fingerprint[:16], "isolation": stats.get("isolation", {}),
             "limits": asdict(grader.limits), "seconds": round(seconds, 3),
@@ -479,10 +628,9 @@ def _grade_command(args):
     if cache.rejected:
         _warn(f"{cache.rejected} cached grade{'s' if cache.rejected != 1 else ''} failed the cache's "
               f"authentication (the cache file was edited) and {'were' if cache.rejected != 1 else 'was'} regraded")
-    outputs = []
     try:
         if args.json_path:
-            write_json(args.json_path, done, meta)
+            write_json(args.json_path, done, meta, missing=missing)
             outputs.append(str(args.json_path))
         if args.csv_path:
             write_csv(args.csv_path, done)
@@ -494,17 +642,20 @@ def _grade_command(args):
     except OSError as exc:  # OutputError from ours; anything else the file system says
         return fail(f"{exc.strerror if isinstance(exc, OutputError) else exc}; the grades are in the cache: run "
                     f"the same command again once it can write")
-    status = 1 if stats["internal_errors"] else 0
-    if gradebook_url is not None:
-        try:
-            written = write_gradebook(gradebook_url, [r for r in done if grader.exercises_of(r["assignment"])],
-                                      grader.course)
-            outputs.append(f"{written} grades to the gradebook")
-        except GradebookError as exc:
-            print(f"backprop-lab grade: gradebook not updated: {exc}", file=sys.stderr)
-            status = 1
     if stats["graded"] and not stats.get("isolation", {}).get("landlock_abi"):  # cached grades ran no code
         print("warning: this kernel has no Landlock: submissions were contained by uid, mounts and rlimits "
               "only", file=sys.stderr)
+    if missing:
+        names = ", ".join(f"{m['student']} ({m['assignment']})" for m in missing[:20])
+        more = f" and {len(missing) - 20} more" if len(missing) > 20 else ""
+        print(f"missing: {len(missing)} roster student{'s have' if len(missing) != 1 else ' has'} no submission: "
+              f"{names}{more}", file=sys.stderr)
     print(_summary_line(done, stats, seconds, outputs))
+    errors = sum(1 for r in done if r["status"] != "graded")
+    if status == EXIT_OK and errors == len(done):
+        print("backprop-lab grade: nothing was graded: every submission ended in an error status (see each "
+              "one's error)", file=sys.stderr)
+        status = EXIT_NOTHING_GRADED
+    if status == EXIT_OK and getattr(args, "strict", False) and (errors or missing):
+        status = EXIT_STRICT
     return status

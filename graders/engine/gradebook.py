@@ -10,6 +10,7 @@ result the student and the submission are created when missing (nbgrader's own
 cell's grade gets ``auto_score`` = the method's score, as ``nbgrader autograde`` would set it.
 A submission the engine could not grade gets 0 on every test cell.
 """
+import datetime
 from pathlib import Path
 
 from graders.exercises import active_course
@@ -70,8 +71,12 @@ def preload():
     return thread
 
 
-def write_gradebook(url, results, course=None):
+def write_gradebook(url, results, course=None, plugin=None):
     """Write every result's scores; returns how many submissions were written.
+
+    With ``plugin`` (``graders.engine.late.late_plugin``), late submissions are then penalised as
+    nbgrader's AssignLatePenalties does, from the gradebook's due date and extensions, and each
+    result gets its late fields (``graders.engine.late.record``).
 
     Raises GradebookError when the database cannot be opened or lacks an assignment or a grade
     cell of the results (the message names it and says how to create it).
@@ -83,10 +88,10 @@ def write_gradebook(url, results, course=None):
     with warnings.catch_warnings():
         # nbgrader's models back-populate in a way SQLAlchemy 2 warns about (harmlessly).
         warnings.simplefilter("ignore", SAWarning)
-        return _write(url, results, course or active_course())
+        return _write(url, results, course or active_course(), plugin)
 
 
-def _write(url, results, course):
+def _write(url, results, course, plugin=None):
     import os
     import sys
 
@@ -119,6 +124,9 @@ def _write(url, results, course):
             with db.no_autoflush:
                 written += _write_assignment(db, api, assignment, group, students, course)
             db.commit()
+            if plugin is not None:
+                _assign_late_penalties(db, api, assignment, group, plugin)
+                db.commit()
     return written
 
 
@@ -135,6 +143,9 @@ def _write_assignment(db, api, assignment, results, students, course):
                     f"the gradebook has no grade cell {exercise.test_cell!r} in notebook {exercise.notebook!r} "
                     f"of {assignment.name!r}: rebuild the assignment (`backprop-lab build`)")
 
+    tested = {(ex.notebook, ex.test_cell) for ex in exercises.values()}
+    manual_cells = [(nb.name, cell.name) for nb in notebooks for cell in nb.grade_cells + nb.task_cells
+                    if (nb.name, cell.name) not in tested]
     submissions = {sub.student_id: sub for sub in
                    db.query(api.SubmittedAssignment).filter(api.SubmittedAssignment.assignment_id == assignment.id)}
     grades = {}
@@ -173,6 +184,14 @@ def _write_assignment(db, api, assignment, results, students, course):
                     db.add(api.Comment(cell_id=cell.id, notebook=submitted))
         elif timestamp is not None:
             submission.timestamp = timestamp
+        scored = {(cell["notebook"], cell["cell"]): cell["auto_score"] for cell in result.get("hand_graded") or []}
+        for notebook_name, cell_name in manual_cells:
+            # A cell graded by hand (a written answer): as nbgrader's SaveAutoGrades leaves it, 0 when left
+            # as released, else waiting for the formgrader (graders.engine.autograded.manual_grades).
+            grade = grades.get((student_id, notebook_name, cell_name))
+            if grade is not None:
+                grade.auto_score = scored.get((notebook_name, cell_name))
+                grade.needs_manual_grade = grade.auto_score is None or grade.manual_score is not None
         for test in result.get("tests", []):
             exercise = exercises.get(test["name"])
             if exercise is None:
@@ -182,6 +201,38 @@ def _write_assignment(db, api, assignment, results, students, course):
             # As nbgrader's SaveAutoGrades: an earlier manual grade asks for a second look.
             grade.needs_manual_grade = grade.manual_score is not None
     return len(results)
+
+
+def gradebook_students(url):
+    """The student ids of the gradebook (its roster), sorted."""
+    _skip_slow_optional_imports()
+    from nbgrader import api
+    try:
+        with api.Gradebook(url) as gb:
+            return sorted(student.id for student in gb.students)
+    except Exception as exc:
+        raise GradebookError(f"cannot read the students of the gradebook {url}: {exc}") from None
+
+
+def _assign_late_penalties(db, api, assignment, results, plugin):
+    """AssignLatePenalties for every result's submission, after its grades are committed (each
+    notebook's score, manual grades included, is then what nbgrader computes)."""
+    from graders.engine.late import notebook_penalty, record, seconds_late
+
+    submissions = {sub.student_id: sub for sub in
+                   db.query(api.SubmittedAssignment).filter(api.SubmittedAssignment.assignment_id == assignment.id)}
+    for result in results:
+        submission = submissions[result["student"]]
+        seconds = seconds_late(submission.timestamp, assignment.duedate, submission.extension,
+                               lms_late=bool(result.get("lms_late")))
+        penalty = 0.0
+        for notebook in submission.notebooks:
+            score = float(notebook.score)
+            notebook.late_submission_penalty = notebook_penalty(plugin, result["student"], score, seconds)
+            penalty += notebook.late_submission_penalty or 0.0
+        duedate = assignment.duedate + (submission.extension or datetime.timedelta(0)) \
+            if assignment.duedate is not None else None
+        record(result, float(result["score"]), penalty, seconds, duedate, plugin)
 
 
 def _timestamp(text):

@@ -80,11 +80,14 @@ def _finite(value):
     return value
 
 
-def write_json(path, results, meta=None):
-    """The CONTRACT file: {"submissions": [result, ...]} (plus "grader": meta when given)."""
+def write_json(path, results, meta=None, missing=None):
+    """The CONTRACT file: {"submissions": [result, ...]} (plus "grader": meta when given, and "missing":
+    the roster's students with no submission, [{"student", "assignment"}], when a roster was known)."""
     data = {"submissions": list(results)}
     if meta is not None:
         data["grader"] = meta
+    if missing is not None:
+        data["missing"] = list(missing)
     _write_atomically(path, json.dumps(_finite(data), indent=1, allow_nan=False, default=str) + "\n")
 
 
@@ -148,6 +151,8 @@ def feedback_report(result):
     """The plain-text feedback a student gets for one submission."""
     lines = [f"Assignment {result['assignment']}, student {result['student']}",
              f"Score: {result['score']:g} of {result['max_score']:g}", ""]
+    if result.get("late"):  # graders.engine.late.record
+        lines[-1:] = [result["late"]["message"], ""]
     if result["status"] != "graded":
         lines += ["Your submission could not be graded:", f"  {result['error']}", ""]
     for test in result.get("tests", []):

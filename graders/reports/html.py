@@ -271,6 +271,8 @@ def feedback_page(sub: dict) -> str:
     student, assignment = sub["student"], sub["assignment"]
     parts = [f"<h1>Feedback: {_e(assignment)}</h1>",
              f"<p>Student: <b>{_e(student)}</b><br>Score: <b>{_fmt(sub['score'])} / {_fmt(sub['max_score'])}</b></p>"]
+    if sub.get("late"):  # graders.engine.late.record
+        parts.append(f'<p class="late">{_e(sub["late"].get("message") or "Submitted late.")}</p>')
     if sub["status"] == "error":
         parts.append(f'<div class="error"><b>Your submission could not be graded.</b><br>'
                      f'{_e(sub.get("error") or "no reason was given")}</div>')
@@ -428,6 +430,8 @@ def _score_table(submissions: list[dict], pages: list[Path]) -> str:
         cells = "".join(
             f"<td class='num'>{_fmt(by_name[m]['score'])}</td>" if m in by_name else "<td></td>" for m in methods)
         note = _e(_shorten(str(sub.get("error") or ""), 120)) if sub["status"] == "error" else ""
+        if sub.get("late"):
+            note = f"late: {_fmt(sub['late'].get('penalty') or 0)} point(s) off. {note}".strip()
         link = html.escape(pages[i].as_posix(), quote=True)
         status = '<span class="fail">error</span>' if sub["status"] == "error" else "graded"
         rows.append(f"<tr><td><a href=\"{link}\">{_e(sub['student'])}</a></td><td>{_e(sub['assignment'])}</td>"
