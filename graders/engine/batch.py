@@ -190,12 +190,13 @@ class Grader:
 
 def submission_fields(submission):
     """What a result says about the submission itself rather than its grade: when it was submitted, the LMS's
-    late marker (``late``: true/false, null when the LMS has none), what the LMS says of the student (``lms``),
+    late marker (``lms_late``: true/false, null when the LMS has none; ``late`` is the penalty's record,
+    graders.engine.late), what the LMS says of the student (``lms``),
     which files were graded and the notes on them. Taken afresh on every run, also for a cached grade, so a
     resubmission's new timestamp.txt is never hidden behind the old one."""
     return {
         "timestamp": submission.timestamp.isoformat(" ") if submission.timestamp else None,
-        "late": submission.late,
+        "lms_late": submission.late,
         "lms": dict(submission.lms) if submission.lms else None,
         "files": {nb.name: nb.origin for nb in submission.notebooks.values()},
         "notes": list(submission.notes),
@@ -416,9 +417,6 @@ def _apply_late(results, submissions, grader, course_dir, gradebook_url):
     from graders.engine.gradebook import GradebookError, write_gradebook
     from graders.engine.late import apply_without_gradebook, late_plugin
 
-    for result, submission in zip(results, submissions):
-        if result is not None:
-            result["lms_late"] = bool(getattr(submission, "lms_late", False) or getattr(submission, "late", False))
     done = [r for r in results if r is not None]
     try:
         plugin = late_plugin(course_dir)
