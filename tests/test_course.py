@@ -417,7 +417,7 @@ def test_judge_takes_nothing_on_trust(in_course):
     """Garbage, a pickled array and a missing case from the kernel: every case fails with a reason."""
     import io
     import json
-    from graders.engine.sandbox_worker import pack_message
+    from graders.engine.sandbox.wire import pack_message
     pickled = io.BytesIO()
     np.save(pickled, np.array([{"a": 1}], dtype=object), allow_pickle=True)
     kernel = (pack_message({"case": 0, "outputs": {"dx": {"type": "ndarray", "blob": 0}}}, [pickled.getvalue()])
