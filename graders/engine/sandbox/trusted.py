@@ -140,13 +140,19 @@ def _signal_name(number):
 
 
 def _pid_alive(pid):
+    """True while process ``pid`` exists and is not a zombie (an orphan whose reaper never reaps)."""
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            state = f.read().rsplit(b")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        except OSError:
+            return True
         return True
-    return True
+    return state not in (b"Z", b"X")
 
 
 def remove_stale_workroots(tmp=None):
@@ -260,6 +266,12 @@ class Sandbox:
         except BaseException:
             self.close()  # no zygote and no working folder left behind by a sandbox that never started
             raise
+
+    @staticmethod
+    def seccomp_available():
+        """True when this machine can build the seccomp filter (pyseccomp and libseccomp.so.2)."""
+        from .seccomp import build_filter
+        return build_filter()[0] is not None
 
     # -- life cycle -----------------------------------------------------------------------
     def _config(self, control_fd):
