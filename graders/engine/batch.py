@@ -230,8 +230,9 @@ def _log_internal_error(submission, exc):
 def internal_error_test(exercise):
     """The test entry of a method the grader itself failed on: 0 points, a message without student text."""
     message = _INTERNAL.format(what=exercise.name, kind="internal error")
-    return {"name": exercise.name, "score": 0.0, "max_score": float(exercise.points), "passed": False,
-            "feedback": message, "error": message, "internal_error": True}
+    entry = report_error(exercise.name, message).to_dict()
+    entry.update(feedback=message, error=message, notebook=None, notes=[], run=None, internal_error=True)
+    return entry
 
 
 def internal_error_result(submission, exc, exercises):
