@@ -137,6 +137,14 @@ def _tree(pid):
         return set()
 
 
+def _uid(pid):
+    import psutil
+    try:
+        return psutil.Process(pid).uids().real
+    except psutil.NoSuchProcess:
+        return -1
+
+
 def _alive(pids):
     import psutil
     alive = set()
@@ -172,7 +180,7 @@ def test_an_interrupted_batch_leaves_no_process_and_no_folder(tmp_path_factory, 
         # Wait until students' code runs: processes of the sandbox's own uids.
         while time.monotonic() < deadline:
             seen |= _tree(grade.pid)
-            students = [p for p in _alive(seen) if psutil.Process(p).uids().real >= 1_900_000_000]
+            students = [p for p in _alive(seen) if _uid(p) >= 1_900_000_000]
             if len(students) >= 2:
                 break
             time.sleep(0.2)

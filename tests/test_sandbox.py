@@ -206,7 +206,7 @@ def test_memory_is_capped(box):
 
 
 def test_a_flood_of_output_is_cut_and_the_answer_still_counts(box):
-    # 100 MB through print, 100 MB more straight to the descriptors: kept up to the cap, the rest
+    # 200 MB through print, 10 MB more straight to the descriptors: kept up to the cap, the rest
     # dropped; the answer's results come back as if it had printed nothing.
     flood = """
         import os, sys
@@ -214,7 +214,7 @@ def test_a_flood_of_output_is_cut_and_the_answer_still_counts(box):
         for i in range(10 ** 5):
             print("x" * 1000)
             sys.stderr.write("y" * 1000)
-        for i in range(100):
+        for i in range(10):
             os.write(2, b"z" * 1000000)
     """
     result = run(box, textwrap.dedent(flood) + textwrap.dedent(reference_body(POOL)), CASES[:1])

@@ -28,8 +28,9 @@ above the working directory holding ``nbgrader_config.py`` (else $BACKPROP_LAB_C
 repository's ``assignments/``).
 
 This makes the notebook's test immune to a patched numpy or comparison; it cannot make it immune to a
-student who rewrites this module's functions from inside the kernel. The hardened path, which runs each
-answer in a sandbox of its own, is ``backprop-lab grade``.
+student who rewrites this module's functions from inside the kernel. So under ``nbgrader autograde`` the
+score this cell shows is replaced: ``graders.course.sandbox_grades.SandboxGrades`` grades the answer region
+in the sandbox, as ``backprop-lab grade`` does, and writes its feedback and score into this cell.
 """
 import contextlib
 import json

@@ -1,5 +1,5 @@
-"""Prints 200 MB (through print and straight to the descriptors), then returns the correct answer:
-the output is cut, the grade stands.
+"""Prints 200 MB through print and 10 MB more straight to its descriptor, then returns the correct
+answer: the output is cut, the grade stands.
 
 method: Convolution.backward
 where: answer
@@ -7,9 +7,9 @@ score: 5..5
 """
 import os
 line = "x" * 10_000 + "\n"
-for _ in range(10_000):
+for _ in range(20_000):
     print(line, end="")
-for _ in range(100):
+for _ in range(10):
     os.write(1, b"y" * 1_000_000)
 FN, C, FH, FW = self.W.shape
 dout = dout.transpose(0, 2, 3, 1).reshape(-1, FN)
