@@ -14,7 +14,7 @@ from nbgrader.api import Gradebook
 from engine_helpers import CONV, POOL, answered, built_course, load_results, reference_body, run_grade, \
     write_submission
 from graders.course import build
-from graders.exercises import ASSIGNMENT, EXERCISES
+from repo_course import ASSIGNMENT, EXERCISES
 from test_adversarial import ATTACKS, parse_attack
 
 pytestmark = pytest.mark.slow

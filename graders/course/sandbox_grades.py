@@ -32,7 +32,6 @@ from nbgrader.preprocessors.execute import UnresponsiveKernelError
 from traitlets import Float, Int
 
 from graders.course.notebook_tests import METHOD_SECONDS, find_course_dir
-from graders.engine.notebook import NotebookError, exercises_in, read_notebook
 from graders.engine.sandbox import Limits, Sandbox
 from graders.engine.submissions import NotebookFile, Submission
 
@@ -64,19 +63,14 @@ class SandboxGrades(NbGraderPreprocessor):
         course_dir = find_course_dir(Path.cwd())
         grader = Grader(course_dir, Limits(timeout=self.timeout, memory_mib=self.memory_mib))
         data = nbformat.writes(nb).encode("utf-8")
-        try:
-            exercises = exercises_in(read_notebook(data, name))
-        except NotebookError:
-            exercises = []
+        stem = Path(name).stem
+        exercises = [ex for ex in grader.exercises_of(assignment) if ex.notebook == stem]
         if not exercises:
             return nb, resources
         notebook = NotebookFile(name=name, origin=name, data=data)
-        submission = Submission(student=student, assignment=assignment,
-                                notebooks={Path(name).stem: notebook})
+        submission = Submission(student=student, assignment=assignment, notebooks={stem: notebook})
         box = _sandbox(grader.limits, course_dir)
         for exercise in exercises:
-            if exercise.notebook != Path(name).stem:
-                continue
             cells = [c for c in nb.cells if c.get("metadata", {}).get("nbgrader", {}).get("grade_id")
                      == exercise.test_cell]
             if not cells:
