@@ -381,7 +381,7 @@ def _cases_carrying(marker, cases=CASES[:1]):
             value = np.array(value, dtype=np.float64, copy=True)
             value.reshape(-1).view(np.uint8)[:32] = np.frombuffer(marker, np.uint8)
             inputs[name] = value
-        planted.append(SandboxCase(POOL.name, case.params, inputs))
+        planted.append(SandboxCase(POOL.plan, case.params, inputs))
     return planted
 
 
