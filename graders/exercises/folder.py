@@ -343,8 +343,8 @@ def solutions_layers_file(class_name=None):
     folder = Path(list(spec.submodule_search_locations)[0])
     if class_name is not None:
         definition = re.compile(rf"^class {re.escape(class_name)}\b", re.MULTILINE)
-        for path in sorted(folder.glob("*.py")):
-            if definition.search(path.read_text(encoding="utf-8")):
+        for path in [folder / "layers.py"] + sorted(p for p in folder.glob("*.py") if p.name != "layers.py"):
+            if path.is_file() and definition.search(path.read_text(encoding="utf-8")):
                 return path
     return folder / "layers.py"
 
