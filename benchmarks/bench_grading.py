@@ -114,8 +114,8 @@ def main(argv=None):
         tmp = Path(tmp)
         course = tmp / "course"
         course.mkdir()
-        shutil.copy(REPO / "assignments" / "nbgrader_config.py", course)
-        shutil.copytree(REPO / "assignments" / "templates", course / "templates")
+        from graders.course.build import copy_course_inputs
+        copy_course_inputs(REPO / "assignments", course)
         print(f"building the course in {course} ...", flush=True)
         timed(grade + ["--course", course, "build"], REPO, env)
         variants = answer_notebooks(course)
