@@ -15,8 +15,8 @@ from itertools import zip_longest
 import nbformat
 import pytest
 
-from engine_helpers import (CONV, POOL, SECRET, answered, built_course, load_results, reference_body, run_grade,
-                            scores_of, write_submission)
+from engine_helpers import (CONV, POOL, SECRET, answered, built_course, handed_in, load_results, reference_body,
+                            run_grade, scores_of, write_submission)
 from repo_course import ASSIGNMENT, EXERCISES
 from graders.sample_answers import load_answers
 
@@ -207,10 +207,10 @@ def test_single_notebooks_zips_and_lms_names(course, tmp_path):
     # (their names are nobody's structure), and the file is named in a warning.
     assert set(results) == {(s, ASSIGNMENT) for s in ("bob", "dave", "erin")}
     assert "carol.zip: skipped, an archive inside the download is never opened" in proc.stderr
-    assert scores_of(results["bob", ASSIGNMENT]) == {CONV.name: 5.0, POOL.name: 5.0}
+    assert scores_of(results["bob", ASSIGNMENT]) == handed_in({CONV.name: 5.0, POOL.name: 5.0})
     assert results["bob", ASSIGNMENT]["timestamp"].startswith("2024-03-02 10:00:00")
     assert scores_of(results["dave", ASSIGNMENT])[POOL.name] == 5.0
-    assert scores_of(results["erin", ASSIGNMENT]) == {CONV.name: 5.0, POOL.name: 0.0}
+    assert scores_of(results["erin", ASSIGNMENT]) == handed_in({CONV.name: 5.0, POOL.name: 0.0})
     assert "random_name.ipynb: skipped" in proc.stderr
 
 
