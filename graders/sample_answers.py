@@ -11,8 +11,8 @@ import linecache
 import numpy as np
 
 from graders.engine.notebook import class_template, splice_region
+import utils
 from graders.exercises import Answer, get_exercise
-from utils import col2im, im2col
 
 __all__ = ["SampleAnswer", "answer_source", "load_answers", "load_demo_answers"]
 
@@ -33,7 +33,9 @@ class SampleAnswer(Answer):
         filename = f"<sample answer {self.name}>"
         source = self.source
         linecache.cache[filename] = (len(source), None, source.splitlines(keepends=True), filename)
-        namespace = {"np": np, "im2col": im2col, "col2im": col2im, "__name__": f"sample_answer_{self.name}"}
+        # What the notebook's imports and the grader give a class cell: np and utils' functions.
+        namespace = {**{name: getattr(utils, name) for name in utils.__all__},
+                     "np": np, "__name__": f"sample_answer_{self.name}"}
         exec(compile(source, filename, "exec"), namespace)
         return namespace[self.class_name]
 

@@ -124,6 +124,11 @@ def scores_of(result):
     return {t["name"]: t["score"] for t in result["tests"]}
 
 
+def handed_in(scores):
+    """scores_of() of a submission that handed in only these levels: every other level of the assignment scores 0."""
+    return {**dict.fromkeys(EXERCISES, 0.0), **scores}
+
+
 def tree_digest(*roots):
     """{relative path: sha256} of every file under the roots (symlinks by their target text)."""
     digest = {}

@@ -7,6 +7,11 @@ submissions, decoys planted around them and the repository's solutions/ and util
 course secret appears in none of the outputs.
 """
 import ast
+import os
+import signal
+import subprocess
+import sys
+import time
 import re
 import textwrap
 from pathlib import Path
@@ -119,3 +124,89 @@ def test_what_the_attacks_are_told(batch):
     assert "far larger than expected" in feedback("huge_result", POOL.name)
     printed = next(t for t in results["print_flood", ASSIGNMENT]["tests"] if t["name"] == CONV.name)
     assert printed["run"]["output_bytes"] <= 1 << 20
+    cut = next(t for t in results["print_200mb_then_answer", ASSIGNMENT]["tests"] if t["name"] == CONV.name)
+    assert cut["run"]["output_cut"] and "cut the rest" in cut["feedback"] and cut["passed"]
+
+
+# ---------------------------------------------------------------- an interrupted batch leaves nothing behind
+
+def _tree(pid):
+    import psutil
+    try:
+        return {pid} | {p.pid for p in psutil.Process(pid).children(recursive=True)}
+    except psutil.NoSuchProcess:
+        return set()
+
+
+def _uid(pid):
+    import psutil
+    try:
+        return psutil.Process(pid).uids().real
+    except psutil.NoSuchProcess:
+        return -1
+
+
+def _alive(pids):
+    import psutil
+    alive = set()
+    for pid in pids:
+        try:
+            if psutil.Process(pid).status() != psutil.STATUS_ZOMBIE:
+                alive.add(pid)
+        except psutil.NoSuchProcess:
+            pass
+    return alive
+
+
+@pytest.mark.parametrize("how", ["ctrl-c twice", "SIGTERM", "SIGKILL"])
+def test_an_interrupted_batch_leaves_no_process_and_no_folder(tmp_path_factory, how):
+    """Finding: Ctrl-C twice left the worker at 100% CPU and the zygotes running under PID 1. A real
+    `backprop-lab grade` of endless loops is stopped mid-batch, while students' code runs; every
+    process it started must be gone, and its temporary folders too once the next run has started."""
+    import psutil
+    course = built_course(tmp_path_factory, "interrupted-course")
+    submitted = course.parent / "submitted"
+    loop = textwrap.indent("while True:\n    pass", " " * 8)
+    for i in range(4):
+        write_submission(submitted, f"looper{i}", {CONV: answered(course, CONV, loop), POOL: answered(course, POOL, loop)})
+    tmp = course.parent / "tmp"
+    tmp.mkdir()
+    env = dict(os.environ, BACKPROP_LAB_SECRET=SECRET, TMPDIR=str(tmp))
+    grade = subprocess.Popen([sys.executable, "-m", "graders.cli", "--course", str(course), "grade", str(submitted),
+                              "--json", str(course.parent / "out.json"), "--timeout", "60", "--workers", "2"],
+                             env=env, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                             start_new_session=True)
+    try:
+        seen, deadline = set(), time.monotonic() + 120
+        # Wait until students' code runs: processes of the sandbox's own uids.
+        while time.monotonic() < deadline:
+            seen |= _tree(grade.pid)
+            students = [p for p in _alive(seen) if _uid(p) >= 1_900_000_000]
+            if len(students) >= 2:
+                break
+            time.sleep(0.2)
+        else:
+            pytest.fail("no student's code started running")
+        seen |= _tree(grade.pid)
+        assert list(tmp.glob("backprop-lab-sandbox-*"))
+        if how == "ctrl-c twice":
+            os.killpg(grade.pid, signal.SIGINT)
+            time.sleep(0.5)
+            os.killpg(grade.pid, signal.SIGINT)
+        else:
+            grade.send_signal(signal.SIGTERM if how == "SIGTERM" else signal.SIGKILL)
+        grade.wait(timeout=60)
+        deadline = time.monotonic() + 15
+        while _alive(seen) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert _alive(seen) == set(), [psutil.Process(p).cmdline()[:3] for p in _alive(seen)]
+    finally:
+        for pid in _alive(_tree(grade.pid)):
+            os.kill(pid, signal.SIGKILL)
+        grade.wait()
+    # The next run cleans what a killed one could not.
+    again = subprocess.run([sys.executable, "-m", "graders.cli", "--course", str(course), "grade", str(submitted / "looper0"),
+                            "--json", str(course.parent / "again.json"), "--timeout", "1"],
+                           env=env, cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert again.returncode == 0, again.stderr
+    assert list(tmp.glob("backprop-lab-sandbox-*")) == []

@@ -106,6 +106,25 @@ def test_maxpool_arg_max_follows_the_contract(geometry):
 
 
 @pytest.mark.parametrize("geometry", GEOMETRIES, ids=str)
+def test_convolution_forward_stores_what_backward_reads(geometry):
+    # The conv_pool_forward exercise judges a student's forward on these: col is the loop im2col of x
+    # (rows (n, oh, ow), columns (c, fh, fw)), col_W has filter f's values, in (c, fh, fw) order, as column f.
+    x, W, b, _ = conv_inputs(geometry, seeded_rng("conv-stores", geometry))
+    layer = Convolution(W, b, geometry.stride, geometry.pad)
+    layer.forward(x)
+    FN = W.shape[0]
+    expected_col_W = np.zeros((W[0].size, FN))
+    for f in range(FN):
+        for c in range(W.shape[1]):
+            for i in range(geometry.filter_h):
+                for j in range(geometry.filter_w):
+                    expected_col_W[(c * geometry.filter_h + i) * geometry.filter_w + j, f] = W[f, c, i, j]
+    np.testing.assert_array_equal(layer.col, oracles.im2col(x, *geometry.window))
+    np.testing.assert_array_equal(layer.col_W, expected_col_W)
+    assert layer.x is x
+
+
+@pytest.mark.parametrize("geometry", GEOMETRIES, ids=str)
 def test_avgpool_matches_loops(geometry):
     x, dout = pool_inputs(geometry, seeded_rng("avgpool", geometry))
     out, dx = run_pool(AvgPool, x, dout, geometry)

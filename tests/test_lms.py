@@ -24,7 +24,11 @@ from engine_helpers import (CONV, POOL, REPO, SECRET, answered, built_course, lo
                             run_grade, scores_of, write_submission)
 from graders.engine.submissions import find_submissions
 from graders.engine.timestamps import parse_lms_time, parse_timestamp
-from repo_course import ASSIGNMENT
+from repo_course import ASSIGNMENT, EXERCISES
+
+MAX_SCORE = sum(exercise.points for exercise in EXERCISES.values())  # every level of the assignment
+# Both notebooks answered right, the other levels (AvgPool.backward) not handed in.
+TWO_LEVELS = {**dict.fromkeys(EXERCISES, 0.0), CONV.name: 5.0, POOL.name: 5.0}
 
 STUB = "        raise NotImplementedError()"
 
@@ -77,20 +81,20 @@ def test_canvas_download_late_marker_resubmission_suffix_gradebook_and_bundle(co
     results = load_results(out / "g.json")
     assert set(results) == {("340934", ASSIGNMENT), ("334244", ASSIGNMENT)}
     bob, ann = results["340934", ASSIGNMENT], results["334244", ASSIGNMENT]
-    assert scores_of(bob) == {CONV.name: 5.0, POOL.name: 5.0}
+    assert scores_of(bob) == TWO_LEVELS
     assert not any("Keep the notebook's name" in t["feedback"] for t in bob["tests"])
     assert bob["lms_late"] is False and ann["lms_late"] is True
     assert ann["lms"] == {"format": "canvas", "name": "leeann", "user_id": "334244", "attachment_id": "394803489",
                           "late": True, "prefix": "leeann_late_334244_394803489_"}
     rows = list(csv.reader((out / "canvas.csv").open()))
     assert rows[0] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", ASSIGNMENT]
-    assert rows[1][0] == "Points Possible" and rows[1][5] == "10"
+    assert rows[1][0] == "Points Possible" and rows[1][5] == f"{MAX_SCORE:g}"
     assert rows[2:] == [["leeann", "334244", "", "", "", "5"], ["smithbob", "340934", "", "", "", "10"]]
     with zipfile.ZipFile(out / "canvas-feedback.zip") as bundle:
         names = sorted(bundle.namelist())
         assert names == [f"leeann_late_334244_394803489_feedback-{ASSIGNMENT}.txt",
                          f"smithbob_340934_208490284_feedback-{ASSIGNMENT}.txt"]
-        assert "Score: 10 of 10" in bundle.read(names[1]).decode()
+        assert f"Score: 10 of {MAX_SCORE:g}" in bundle.read(names[1]).decode()
 
 
 def test_canvas_latest_attachment_wins(notebooks, tmp_path, course):
@@ -118,11 +122,12 @@ def test_moodle_download_in_folders_or_flat_worksheet_and_feedback_zip(course, n
                      "--lms-csv", out / "worksheet.csv", "--lms-feedback", out / "feedback.zip")
     assert done.returncode == 0, done.stderr
     results = load_results(out / "g.json")
-    assert scores_of(results["1234567", ASSIGNMENT]) == {CONV.name: 5.0, POOL.name: 5.0}
+    assert scores_of(results["1234567", ASSIGNMENT]) == TWO_LEVELS
     assert results["7654321", ASSIGNMENT]["lms"]["name"] == "李 安"
     rows = list(csv.DictReader((out / "worksheet.csv").open(encoding="utf-8")))
     assert [(r["Identifier"], r["Full name"], r["Grade"], r["Maximum Grade"]) for r in rows] == [
-        ("Participant 1234567", "Bob Smith", "10.00", "10.00"), ("Participant 7654321", "李 安", "0.00", "10.00")]
+        ("Participant 1234567", "Bob Smith", "10.00", f"{MAX_SCORE:.2f}"),
+        ("Participant 7654321", "李 安", "0.00", f"{MAX_SCORE:.2f}")]
     with zipfile.ZipFile(out / "feedback.zip") as bundle:
         assert sorted(bundle.namelist()) == [
             f"Bob Smith_1234567_assignsubmission_file_feedback-{ASSIGNMENT}.txt",
@@ -150,11 +155,11 @@ def test_blackboard_attempts_latest_graded_txt_names_the_student(course, noteboo
     results = load_results(out / "g.json")
     assert set(results) == {("j_doe", ASSIGNMENT), ("ksmith", ASSIGNMENT)}
     jane = results["j_doe", ASSIGNMENT]
-    assert scores_of(jane) == {CONV.name: 5.0, POOL.name: 5.0}
+    assert scores_of(jane) == TWO_LEVELS
     assert jane["timestamp"] == "2024-03-02 09:05:00"
     assert jane["lms"]["name"] == "Jane Doe" and jane["lms_late"] is None
     rows = list(csv.reader((out / "bb.csv").open()))
-    assert rows == [["Last Name", "First Name", "Username", f"{ASSIGNMENT} [Total Pts: 10 Score]"],
+    assert rows == [["Last Name", "First Name", "Username", f"{ASSIGNMENT} [Total Pts: {MAX_SCORE:g} Score]"],
                     ["Doe", "Jane", "j_doe", "10"], ["", "", "ksmith", "5"]]
 
 

@@ -58,13 +58,14 @@ def test_diagnose_names_the_mistake_on_each_case_it_gets_wrong():
     """diagnose() (the design's one-case API): the mistake's own outputs are diagnosed as that mistake."""
     seeds = STUDENTS[0]
     for mistake in MISTAKES:
-        named = 0
+        named = raised = 0
         exercise = BY_NAME[mistake.method]
         for case in random_cases(exercise, seeds):
             reference = reference_outputs(exercise, case)
             try:
                 outputs = run_case(mistake.cls, exercise.plan, case.params, case.inputs)
-            except ValueError:
+            except Exception:  # e.g. a wrong shape, or a forward that stored nothing for the given backward
+                raised += 1
                 continue  # raising mistakes are recognised from the error text (test above)
             if all(same_values(outputs[name], reference[name], exercise.atol) for name in reference):
                 assert diagnose(exercise, case, outputs, reference) is None  # nothing to explain
@@ -72,8 +73,7 @@ def test_diagnose_names_the_mistake_on_each_case_it_gets_wrong():
             found = diagnose(exercise, case, outputs, reference)
             assert found is not None and found.name == mistake.name, (mistake.name, case.name, found)
             named += 1
-        raises = mistake.name.endswith(("stride_ignored", "pad_ignored", "dcol_no_transpose"))
-        assert named >= 1 or raises, mistake.name
+        assert named >= 1 or raised >= 1, mistake.name
 
 
 # ---------------------------------------------------------------- independent answers

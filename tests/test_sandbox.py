@@ -5,8 +5,10 @@ in a real zygote and its contained child. The oracle for what comes back is the 
 in this process; the oracle for containment is the file system and the processes themselves
 (checksums, pids), never the sandbox's own word.
 """
+import ast
 import hashlib
 import os
+import secrets
 import signal
 import socket
 import textwrap
@@ -21,8 +23,8 @@ from graders.core.cases import random_cases
 from graders.engine.notebook import Answer, class_template, splice_answer
 from graders.core.runner import run_case
 from graders.engine.sandbox import Limits, Sandbox, SandboxCase
-from graders.engine.sandbox_worker import (ForeignObject, array_to_bytes, bytes_to_array, landlock_abi, pack_message,
-                                    split_frames)
+from graders.engine.sandbox.landlock import landlock_abi
+from graders.engine.sandbox.wire import ForeignObject, array_to_bytes, bytes_to_array, pack_message, split_frames
 from graders.core.seeds import public_seeds
 
 TIMEOUT = 2.0
@@ -203,15 +205,24 @@ def test_memory_is_capped(box):
     assert run(box, reference_body(POOL)).status == "finished"
 
 
-def test_output_is_capped_and_quoted(box):
-    result = run(box, """
+def test_a_flood_of_output_is_cut_and_the_answer_still_counts(box):
+    # 200 MB through print, 10 MB more straight to the descriptors: kept up to the cap, the rest
+    # dropped; the answer's results come back as if it had printed nothing.
+    flood = """
+        import os, sys
         print("first line")
         for i in range(10 ** 5):
             print("x" * 1000)
-    """, CASES[:1])
-    assert "printed more than" in result.cases[0].error
-    assert result.output.startswith("first line")
-    assert result.output_bytes <= box.limits.output_bytes
+            sys.stderr.write("y" * 1000)
+        for i in range(10):
+            os.write(2, b"z" * 1000000)
+    """
+    result = run(box, textwrap.dedent(flood) + textwrap.dedent(reference_body(POOL)), CASES[:1])
+    expected = run(box, reference_body(POOL), CASES[:1])
+    assert result.status == "finished" and result.cases[0].error is None
+    assert np.array_equal(result.cases[0].outputs["dx"], expected.cases[0].outputs["dx"])
+    assert result.output.startswith("first line") and len(result.output) <= box.limits.output_excerpt
+    assert result.output_cut and not expected.output_cut
 
 
 def test_no_network(box):
@@ -348,3 +359,229 @@ def test_escape_sequences_do_not_reach_the_reports(box):
     for text in (result.output, result.cases[0].error):
         assert "\x1b" not in text and "\r" not in text and "\x07" not in text
     assert "cleared" in result.output and "red" in result.cases[0].error
+
+
+# ---------------------------------------------------------------- nothing of one student reaches another
+
+SANDBOX_ATTACKS = Path(__file__).resolve().parent / "adversarial" / "sandbox"
+
+
+def _marker():
+    """(marker bytes, sha256 hex) of a fresh 32-byte marker "LEAKMARK-...". """
+    token = ("LEAK" + "MARK-" + secrets.token_hex(12))[:32].encode()
+    return token, hashlib.sha256(token).hexdigest()
+
+
+def _cases_carrying(marker, cases=CASES[:1]):
+    """The cases with ``marker`` written over the first 32 bytes of every input array."""
+    planted = []
+    for case in cases:
+        inputs = {}
+        for name, value in case.inputs.items():
+            value = np.array(value, dtype=np.float64, copy=True)
+            value.reshape(-1).view(np.uint8)[:32] = np.frombuffer(marker, np.uint8)
+            inputs[name] = value
+        planted.append(SandboxCase(POOL.plan, case.params, inputs))
+    return planted
+
+
+def test_no_job_holds_anything_of_an_earlier_students_job():
+    """Finding: a submission searched its own memory (forked from a zygote that had handled earlier
+    jobs) for classmates' answers. Eight students' jobs each leave their source, inputs, printed
+    output and results behind as markers; then a hostile submission scans every readable byte of
+    its address space for them, twice, in the same zygote. It finds its own inputs' marker (the
+    scan works) and nothing of anyone else's."""
+    attack = SANDBOX_ATTACKS / "scan_memory.py"
+    tree = ast.parse(attack.read_text(encoding="utf-8"))
+    scan_code = "\n".join(attack.read_text(encoding="utf-8").split("\n")[tree.body[0].end_lineno:])
+    planted = []
+    with Sandbox(Limits(timeout=60, memory_mib=1024), landlock=False) as sandbox:
+        for round_ in range(2):
+            for _ in range(4):
+                markers = [_marker() for _ in range(4)]
+                (source, _), (inputs, _), (printed, _), (returned, _) = markers
+                body = (f"# {source.decode()}\n"
+                        f"print({printed.decode()[::-1]!r}[::-1])\n"
+                        f"return np.frombuffer({returned.decode()[::-1]!r}[::-1].encode(), dtype=np.uint8).copy()\n")
+                code, region = source_with(body)
+                result = sandbox.run(code, "MaxPool", _cases_carrying(inputs), region=region)
+                assert result.status == "finished", result.cases[0].error
+                planted += [digest for _, digest in markers]
+            own, own_digest = _marker()
+            code, region = source_with(scan_code.replace("DIGESTS", repr(planted + [own_digest])))
+            scan = sandbox.run(code, "MaxPool", _cases_carrying(own), region=region)
+            assert scan.cases[0].error is None, scan.cases[0].error
+            found = set(filter(None, scan.cases[0].outputs["dx"].split(",")))
+            assert own_digest in found, "the scan does not work: it missed its own inputs"
+            assert set(found) - {own_digest} == set(), f"round {round_}: found earlier students' markers"
+
+
+# ---------------------------------------------------------------- the edges: IPC, network, system calls
+
+needs_root = pytest.mark.skipif(os.geteuid() != 0, reason="IPC and network namespaces need root")
+needs_seccomp = pytest.mark.skipif(not Sandbox.seccomp_available(), reason="pyseccomp or libseccomp.so.2 missing")
+
+SHM_BODY = """
+    import ctypes, os
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.shmat.restype = ctypes.c_void_p
+    key = 0x5EC7E7
+    {action}
+"""
+SHM_CREATE = """
+    shm = libc.shmget(key, 1 << 22, 0o1666)  # IPC_CREAT, readable and writable by all
+    if shm < 0:
+        return "shmget failed: " + os.strerror(ctypes.get_errno())
+    address = libc.shmat(shm, None, 0)
+    ctypes.memmove(address, b"left behind", 11)
+    return "created"
+"""
+SHM_ATTACH = """
+    shm = libc.shmget(key, 0, 0)
+    if shm < 0:
+        return "shmget failed: " + os.strerror(ctypes.get_errno())
+    return ctypes.string_at(libc.shmat(shm, None, 0), 11).decode()
+"""
+
+
+def _host_shm_keys():
+    with open("/proc/sysvipc/shm") as f:
+        return {int(line.split()[0]) for line in f.read().splitlines()[1:]}
+
+
+@needs_root
+def test_sysv_shared_memory_dies_with_the_child_and_is_never_shared():
+    """Finding: 4 GiB of SysV shared memory outlived the grader and a later submission read it.
+    Without the seccomp layer (so that the IPC namespace alone is tested): a segment one child makes
+    is gone after it, from the host and for the next child."""
+    with Sandbox(Limits(timeout=TIMEOUT), seccomp=False) as sandbox:
+        made = run(sandbox, SHM_BODY.format(action=textwrap.indent(textwrap.dedent(SHM_CREATE), "    ").strip()), CASES[:1])
+        assert made.cases[0].outputs["dx"] == "created"
+        assert 0x5EC7E7 not in _host_shm_keys()
+        seen = run(sandbox, SHM_BODY.format(action=textwrap.indent(textwrap.dedent(SHM_ATTACH), "    ").strip()), CASES[:1])
+        assert seen.cases[0].outputs["dx"].startswith("shmget failed")
+
+
+@needs_seccomp
+def test_sysv_and_posix_ipc_calls_are_denied(box):
+    result = run(box, SHM_BODY.format(action=textwrap.indent(textwrap.dedent(SHM_CREATE), "    ").strip()), CASES[:1])
+    assert result.cases[0].outputs["dx"] == "shmget failed: Operation not permitted"
+
+
+UDP_BODY = """
+    import socket
+    results = []
+    for address in ({targets}):
+        try:
+            s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            s.sendto(b"answers of the class", address)
+            results.append("sent")
+        except OSError as exc:
+            results.append(type(exc).__name__)
+    return " ".join(results)
+"""
+
+
+@pytest.mark.parametrize("layers", [{}, {"seccomp": False}], ids=["all layers", "namespaces alone"])
+def test_no_udp_to_localhost_or_anywhere(layers):
+    """Finding: UDP to 127.0.0.1 and to public addresses worked. 192.0.2.1 is TEST-NET-1 (RFC 5737):
+    should the defence fail, the packet still goes nowhere."""
+    if layers and os.geteuid() != 0:
+        pytest.skip("the network namespace needs root")
+    listener = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    listener.bind(("127.0.0.1", 0))
+    listener.settimeout(0.5)
+    targets = repr([("127.0.0.1", listener.getsockname()[1]), ("192.0.2.1", 53)])[1:-1]
+    try:
+        with Sandbox(Limits(timeout=TIMEOUT), **layers) as sandbox:
+            result = run(sandbox, UDP_BODY.format(targets=targets), CASES[:1])
+        with pytest.raises(socket.timeout):
+            listener.recv(100)
+    finally:
+        listener.close()
+    outcome = result.cases[0].outputs["dx"].split()
+    assert len(outcome) == 2 and "sent" not in outcome, outcome
+
+
+def test_no_connection_to_a_pathname_unix_socket(box, tmp_path):
+    """Finding: a pathname unix socket (a file: no network namespace hides it) accepted the child."""
+    folder = tmp_path / "sockets"
+    folder.mkdir()
+    path = folder / "grader.sock"
+    server = socket.socket(socket.AF_UNIX)
+    server.bind(str(path))
+    server.listen(1)
+    server.settimeout(0.5)
+    for p in (tmp_path, folder, path):
+        os.chmod(p, 0o777)
+    try:
+        result = run(box, f"""
+            import socket
+            s = socket.socket(socket.AF_UNIX)
+            s.connect({str(path)!r})
+            return "connected"
+        """, CASES[:1])
+        with pytest.raises(socket.timeout):
+            server.accept()
+    finally:
+        server.close()
+    assert result.cases[0].error is not None and "connected" not in str(result.cases[0].outputs)
+
+
+SYSCALLS_BODY = """
+    import ctypes, os
+    libc = ctypes.CDLL(None, use_errno=True)
+    calls = {
+        "unshare(USER|NET)": lambda: libc.unshare(0x10000000 | 0x40000000),
+        "unshare(IPC)": lambda: libc.unshare(0x08000000),
+        "setns": lambda: libc.setns(0, 0),
+        "io_uring_setup": lambda: libc.syscall(425, 8, ctypes.create_string_buffer(120)),
+        "socket": lambda: libc.socket(1, 1, 0),
+        "ptrace": lambda: libc.ptrace(0, 0, 0, 0),
+    }
+    out = []
+    for name, call in calls.items():
+        ctypes.set_errno(0)
+        result = call()
+        out.append(f"{name}={'denied' if result == -1 and ctypes.get_errno() == 1 else 'allowed'}")
+    return " ".join(out)
+"""
+
+
+@needs_seccomp
+def test_seccomp_denies_namespaces_io_uring_sockets_and_ptrace(box):
+    """Finding: unshare(USER|NET) and io_uring_setup were allowed."""
+    result = run(box, SYSCALLS_BODY, CASES[:1])
+    outcome = dict(item.split("=") for item in result.cases[0].outputs["dx"].split())
+    assert outcome == {name: "denied" for name in outcome} and len(outcome) == 6, outcome
+    assert box.isolation["seccomp"] is True
+    # ... and the answer still runs.
+    assert run(box, reference_body(POOL)).status == "finished"
+
+
+# ---------------------------------------------------------------- a student cannot fake a grader failure
+
+@pytest.mark.parametrize("frame", [
+    '{"sandbox_error": "PWNED: the grader failed, not the student", "blobs": []}',
+    '{"zygote_error": "PWNED", "ended": 1, "blobs": []}',
+    '{"case": 0, "outputs": {"dx": {"type": "ndarray", "blob": 0}}, "blobs": [NPY]}',
+    '{"case": 0, "outputs": {"dx": {"type": "ndarray", "blob": 0}}, "blobs": [1' + '0' * 20 + ']}',
+    '[' * 100_000,
+])
+def test_crafted_frames_are_the_students_outcome_alone(box, frame):
+    """Finding: a crafted frame on the result channel (or a .npy header that makes numpy's parser
+    raise RecursionError) turned the submission into "the grader failed" with the student's text.
+    Whatever comes after READY is this method's outcome: no exception, none of its text."""
+    result = run(box, """
+        import os, struct
+        header = "-" * 3000 + "1,), }"
+        header = ("{'descr': '<f8', 'fortran_order': False, 'shape': (" + header).encode("latin1")
+        header += b" " * (-(11 + len(header)) % 64) + b"\\n"
+        npy = b"\\x93NUMPY\\x01\\x00" + struct.pack("<H", len(header)) + header
+        frame = FRAME.replace("NPY", str(len(npy))).encode()
+        os.write(3, struct.pack("<I", len(frame)) + frame + npy)
+        os._exit(0)
+    """.replace("FRAME", repr(frame)), CASES[:2])
+    assert result.status in ("exited", "finished")
+    assert all(e is not None and "PWNED" not in e for e in errors(result)), errors(result)
+    assert run(box, reference_body(POOL)).status == "finished"

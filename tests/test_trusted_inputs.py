@@ -13,7 +13,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
-from engine_helpers import BEGIN, CONV, END, POOL, answered, built_course, load_results, reference_body, \
+from engine_helpers import BEGIN, CONV, END, handed_in, POOL, answered, built_course, load_results, reference_body, \
     run_grade, scores_of, write_submission
 from graders.engine.notebook import (MAX_ANSWER_LINES, MAX_CELLS, AnswerError, NotebookError, class_template,
                                      exercises_in, find_answer, read_notebook, splice_answer)
@@ -89,9 +89,9 @@ def test_a_batch_with_a_hostile_notebook_completes_and_writes_everything(course,
                      "--feedback", tmp_path / "fb")
     assert done.returncode == 0, done.stderr
     results = load_results(tmp_path / "g.json")
-    assert scores_of(results[("alice", "conv_pool_backward")]) == {CONV.name: 5.0, POOL.name: 5.0}
+    assert scores_of(results[("alice", "conv_pool_backward")]) == handed_in({CONV.name: 5.0, POOL.name: 5.0})
     mallory = results[("mallory", "conv_pool_backward")]
-    assert scores_of(mallory) == {CONV.name: 5.0, POOL.name: 0.0}
+    assert scores_of(mallory) == handed_in({CONV.name: 5.0, POOL.name: 0.0})
     assert "lines, more than" in next(t for t in mallory["tests"] if t["name"] == POOL.name)["feedback"]
     assert (tmp_path / "g.csv").read_text().count("\n") == 3
     assert time.perf_counter() - started < 120
@@ -141,7 +141,7 @@ def test_an_escaping_answer_is_graded_zero_with_the_message_and_nothing_runs(cou
     done = run_grade(course, submitted, "--json", tmp_path / "g.json")
     assert done.returncode == 0, done.stderr
     result = load_results(tmp_path / "g.json")[("mallory", "conv_pool_backward")]
-    assert scores_of(result) == {CONV.name: 0.0, POOL.name: 5.0}
+    assert scores_of(result) == handed_in({CONV.name: 0.0, POOL.name: 5.0})
     assert "leaves the method" in result["tests"][0]["feedback"]
     assert not marker.exists()
 
@@ -163,7 +163,7 @@ def test_a_corrupted_cache_is_moved_aside_and_everything_regraded(course, tmp_pa
     done = run_grade(course, submitted, "--json", out / "g.json", "--gradebook", "none")
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stderr and "could not be read" in done.stderr and "regrading" in done.stderr
-    assert scores_of(load_results(out / "g.json")["alice", "conv_pool_backward"]) == {POOL.name: 5.0, CONV.name: 0.0}
+    assert scores_of(load_results(out / "g.json")["alice", "conv_pool_backward"]) == handed_in({POOL.name: 5.0, CONV.name: 0.0})
     assert list(out.glob(f"{CACHE_NAME}.damaged-*"))
     again = run_grade(course, submitted, "--json", out / "g.json", "--gradebook", "none")
     assert "1 from cache" in again.stdout

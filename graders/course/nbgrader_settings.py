@@ -40,3 +40,23 @@ def configure(c):
         RestoreGradeCells,
         CheckCellMetadata,
     ]
+
+    # The hidden test cells' scores come from the sandboxed engine (graders/course/sandbox_grades.py), not from
+    # the kernel, where a student's own cell can replace the test function: nbgrader's default pipeline with
+    # SandboxGrades right after Execute, so that `nbgrader autograde` and `backprop-lab grade` give the same
+    # grades. Execute is nbgrader's, except that a kernel the student's code killed or hung no longer drops the
+    # whole submission.
+    from nbconvert.preprocessors import ClearMetadataPreprocessor
+    from nbgrader.preprocessors import AssignLatePenalties, IgnorePattern, LimitOutput, SaveAutoGrades
+
+    from graders.course.sandbox_grades import KernelTolerantExecute, SandboxGrades
+    c.Autograde.autograde_preprocessors = [
+        KernelTolerantExecute,
+        SandboxGrades,
+        IgnorePattern,
+        ClearMetadataPreprocessor,
+        LimitOutput,
+        SaveAutoGrades,
+        AssignLatePenalties,
+        CheckCellMetadata,
+    ]

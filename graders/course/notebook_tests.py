@@ -17,7 +17,7 @@ so the kernel only *runs* the student's class; everything that decides the score
 2. the kernel runs the student's class on them (``graders.core.runner.run_case``), with print output,
    warnings and stray errors kept out of the cell (any stderr would make nbgrader score it 0), under
    a time budget, and sends back what came out: arrays as .npy bytes (``allow_pickle=False``), other
-   values described (``graders.engine.sandbox_worker.encode_value``);
+   values described (``graders.engine.sandbox.wire.encode_value``);
 3. the judge regenerates the inputs itself, runs the reference solutions, compares (``graders.core.check``)
    and answers with the report as JSON.
 
@@ -28,8 +28,9 @@ above the working directory holding ``nbgrader_config.py`` (else $BACKPROP_LAB_C
 repository's ``assignments/``).
 
 This makes the notebook's test immune to a patched numpy or comparison; it cannot make it immune to a
-student who rewrites this module's functions from inside the kernel. The hardened path, which runs each
-answer in a sandbox of its own, is ``backprop-lab grade``.
+student who rewrites this module's functions from inside the kernel. So under ``nbgrader autograde`` the
+score this cell shows is replaced: ``graders.course.sandbox_grades.SandboxGrades`` grades the answer region
+in the sandbox, as ``backprop-lab grade`` does, and writes its feedback and score into this cell.
 """
 import contextlib
 import json
@@ -46,7 +47,7 @@ from pathlib import Path
 import numpy as np
 
 from graders.core.runner import run_case
-from graders.engine.sandbox_worker import (array_to_bytes, bytes_to_array, decode_value, encode_value, pack_message,
+from graders.engine.sandbox.wire import (array_to_bytes, bytes_to_array, decode_value, encode_value, pack_message,
                                     read_message, split_frames)
 from utils.checking import describe_exception
 

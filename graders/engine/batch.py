@@ -18,6 +18,7 @@ One method's crash, endless loop or exit costs only that method. Finished grades
 import datetime
 import multiprocessing
 import multiprocessing.util
+import os
 import signal
 import sys
 import time
@@ -87,8 +88,13 @@ class Grader:
         if not exercises:
             problems.append(f"unknown assignment {submission.assignment!r}: the course's assignments are "
                             f"{', '.join(self.course.assignments)} ({self.course.file})")
+        internal = False
         for exercise in exercises:
-            test, file_ok = self._grade_exercise(submission, exercise, files, sandbox)
+            try:
+                test, file_ok = self._grade_exercise(submission, exercise, files, sandbox)
+            except Exception as exc:  # our failure on this method alone: the others keep their grades
+                _log_internal_error(submission, exc)
+                test, file_ok, internal = internal_error_test(exercise), True, True
             tests.append(test)
             if file_ok:
                 readable += 1
@@ -106,6 +112,8 @@ class Grader:
             **submission_fields(submission),
             "seconds": round(time.perf_counter() - started, 4),
         }
+        if internal:
+            result["internal_error"] = True  # never cached; `grade` exits 1
         if status == "error":
             for test in tests:
                 test["score"], test["passed"] = 0.0, False
@@ -182,6 +190,9 @@ class Grader:
             return produced_by(probe_run.cases)
 
         entry = grade_cases(exercise, cases, produced_by(run.cases), run_probes=run_probes).to_dict()
+        if run.output_cut:
+            notes.append(f"your code printed more than {self.limits.output_bytes:,} bytes: the grader kept the "
+                         f"first {self.limits.output_bytes:,} and cut the rest (the grade does not depend on it)")
         if notes:
             entry["feedback"] = "\n".join(f"Note: {note}" for note in notes) + "\n" + entry["feedback"]
         entry.update(notebook=notebook.name, notes=notes, run=run.summary())
@@ -203,10 +214,32 @@ def submission_fields(submission):
     }
 
 
+_INTERNAL = ("the grader failed on {what} ({kind}); this is not the student's fault: tell the course staff "
+             "(the grade command's error output says where)")
+
+
+def _log_internal_error(submission, exc):
+    """Where the grader failed, for the staff: the exception's type and our own code's frames, never its
+    message (which could quote what a student's code produced)."""
+    import traceback
+    frames = [f"{Path(f.filename).name}:{f.lineno} in {f.name}" for f in traceback.extract_tb(exc.__traceback__)]
+    print(f"backprop-lab grade: internal error on {printable(submission.student, 200)}/"
+          f"{printable(submission.assignment, 200)}: {type(exc).__name__} at {' <- '.join(reversed(frames[-4:]))}",
+          file=sys.stderr)
+
+
+def internal_error_test(exercise):
+    """The test entry of a method the grader itself failed on: 0 points, a message without student text."""
+    message = _INTERNAL.format(what=exercise.name, kind="internal error")
+    entry = report_error(exercise.name, message).to_dict()
+    entry.update(feedback=message, error=message, notebook=None, notes=[], run=None, internal_error=True)
+    return entry
+
+
 def internal_error_result(submission, exc, exercises):
     """The entry of a submission the grader itself failed on (never cached)."""
-    message = (f"the grader failed on this submission ({type(exc).__name__}: {exc}); this is not the "
-               f"student's fault: tell the course staff")
+    _log_internal_error(submission, exc)
+    message = _INTERNAL.format(what="this submission", kind=type(exc).__name__)
     return {
         "student": submission.student, "assignment": submission.assignment, "status": "error",
         "score": 0.0, "max_score": float(sum(ex.points for ex in exercises)), "error": message,
@@ -221,9 +254,16 @@ def internal_error_result(submission, exc, exercises):
 _WORKER = {}
 
 
-def _init_worker(grader, hide, slots):
+def _init_worker(grader, hide, slots, main_pid):
     """Set up one grading process: a sandbox of its own (its zygote is a fresh interpreter)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process decides what Ctrl-C does
+    # Die with the main process, however it ends (Ctrl-C twice, SIGTERM, SIGKILL): the zygote dies with
+    # this process and each child with its zygote, so nothing is left running. Working folders left
+    # behind are removed by the next sandbox that starts (graders.engine.sandbox.trusted.remove_stale_workroots).
+    import ctypes
+    ctypes.CDLL(None).prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+    if os.getppid() != main_pid:
+        os._exit(1)
     with slots.get_lock():
         slot = slots.value
         slots.value += 1
@@ -296,7 +336,7 @@ def grade_submissions(submissions, grader, workers=1, cache=None, force=False, h
     if todo:
         context = multiprocessing.get_context("fork")
         pool = ProcessPoolExecutor(max_workers=max(1, min(workers, len(todo))), mp_context=context,
-                                   initializer=_init_worker, initargs=(grader, list(hide), context.Value("i", 0)))
+                                   initializer=_init_worker, initargs=(grader, list(hide), context.Value("i", 0), os.getpid()))
         futures = {pool.submit(_grade_in_worker, submissions[i]): i for i in todo}
         if started:
             started()
@@ -306,7 +346,13 @@ def grade_submissions(submissions, grader, workers=1, cache=None, force=False, h
                 finish(futures[future], future)
                 done.add(future)
         except KeyboardInterrupt:
-            pool.shutdown(wait=True, cancel_futures=True)
+            try:
+                pool.shutdown(wait=True, cancel_futures=True)
+            except KeyboardInterrupt:  # a second Ctrl-C: stop now (their zygotes and children die with them)
+                for process in multiprocessing.active_children():
+                    process.kill()
+                pool.shutdown(wait=True, cancel_futures=True)
+                raise
             for future, i in futures.items():
                 if future not in done and future.done() and not future.cancelled() and future.exception() is None:
                     finish(i, future)
@@ -643,6 +689,9 @@ def _grade_command(args):
     if stats["graded"] and not stats.get("isolation", {}).get("landlock_abi"):  # cached grades ran no code
         print("warning: this kernel has no Landlock: submissions were contained by uid, mounts and rlimits "
               "only", file=sys.stderr)
+    if stats["graded"] and stats.get("isolation") and not stats["isolation"].get("seccomp"):
+        print(f"warning: no seccomp filter ({stats['isolation'].get('seccomp_missing')}): submissions could use "
+              f"system calls a backward pass never needs (install pyseccomp: `make install`)", file=sys.stderr)
     if missing:
         names = ", ".join(f"{m['student']} ({m['assignment']})" for m in missing[:20])
         more = f" and {len(missing) - 20} more" if len(missing) > 20 else ""

@@ -154,6 +154,9 @@ def _defines_class(source, class_name):
     return False
 
 
+DEF_LINE = re.compile(r"^\s*def\s+(\w+)\s*\(")
+
+
 def _region(lines):
     """(first, last) line indexes of the first Begin line and the End line after it, or None."""
     for i, line in enumerate(lines):
@@ -192,13 +195,18 @@ def _method_body(lines, method_name):
 
 def _method_region(lines, method_name):
     """(first, last) indexes of the Begin/End pair inside ``def method_name`` (a class cell may hold one
-    region per method), else of the cell's first pair; None when there is none."""
+    region per method). Without one there: the cell's first pair, unless it belongs to another method while
+    ``def method_name`` is in the cell (then None: the method's whole body is graded); None when there is none."""
     body = _method_body(lines, method_name)
     if body is not None:
         found = _region(lines[body[0]:body[1] + 1])
         if found is not None:
             return found[0] + body[0], found[1] + body[0]
-    return _region(lines)
+    region = _region(lines)
+    if region is None or body is None:
+        return region
+    owner = [m.group(1) for m in map(DEF_LINE.match, lines[:region[0]]) if m]
+    return region if not owner or owner[-1] == method_name else None
 
 
 def find_answer(nb, exercise):

@@ -9,7 +9,8 @@ The format is written down in docs/adding-an-exercise.md; the tables there are g
     mistakes.py     the catalogue of classic mistakes: functions decorated with @mistake(name, title, hint)
     notebook.md     the notebook template (graders/course/build.py renders it)
     figures.py      optional: FIGURES = {"name.png": draw(reference_class) -> matplotlib Figure}
-    reference.py    optional: the reference class (a course's own exercise); else solutions/layers.py
+    reference.py    optional: the reference class (a course's own exercise); else the solutions module
+                    that defines it (solutions/layers.py, solutions/tf_pooling.py ...)
     answers/*.py    sample answers as students write them, right and wrong (data: never imported)
     demo/*.py       optional: hostile answers the demo's class submits (same format)
 
@@ -87,7 +88,8 @@ CASE_FIELDS = (
     Field("name", True, "string", "the case's id (feedback, seeds: \"<class.method>/<name>\")"),
     Field("description", True, "string", "the situation in words a student understands"),
     Field("inputs", True, "table", "input name = shape; drawn in this order from the case's own seed"),
-    Field("params", False, "table", "numbers the constructor takes (stride, pad, pool_h ...)"),
+    Field("params", False, "table", "what the constructor takes besides arrays: numbers (stride, pad, pool_h ...), "
+          "strings (padding = \"SAME\"), booleans, arrays of numbers (ksize = [2, 3])"),
     Field("draw", False, "table",
           "input name = \"normal\" (default: standard normal) or \"ties\" (small integers, many zeros, one "
           "window of a repeated value: tied maxima; needs params pool_h, pool_w, stride, pad)"),
@@ -164,6 +166,15 @@ class CaseSpec:
         return tuple(self.shapes["x"])
 
 
+def _is_param(value):
+    """A constructor argument a case can give: a number, a string ("SAME"), a boolean, or an array of
+    numbers ([2, 3], a window size per axis)."""
+    if isinstance(value, (int, float, str, bool)):
+        return True
+    return isinstance(value, list) and bool(value) and all(
+        isinstance(v, (int, float)) and not isinstance(v, bool) for v in value)
+
+
 def read_cases(path, setting_format=None):
     """The CaseSpecs of a cases.toml, in file order; ExerciseFormatError naming the case and key."""
     data = read_toml(path)
@@ -184,8 +195,8 @@ def read_cases(path, setting_format=None):
             if not isinstance(shape, list) or not all(isinstance(n, int) and n > 0 for n in shape):
                 raise _error(path, f"{where}inputs.{input_name}", f"must be a shape (positive integers), got {shape!r}")
         params = raw.get("params", {})
-        if not isinstance(params, dict) or not all(isinstance(v, (int, float)) for v in params.values()):
-            raise _error(path, where + "params", "must be a table of numbers")
+        if not isinstance(params, dict) or not all(_is_param(v) for v in params.values()):
+            raise _error(path, where + "params", "must be a table of numbers, strings, booleans or arrays of numbers")
         draw = raw.get("draw", {})
         for input_name, kind in draw.items():
             if input_name not in shapes or kind not in DRAWS:
@@ -322,13 +333,20 @@ def load_module(path, folder_id):
     return module
 
 
-def solutions_layers_file():
-    """solutions/layers.py, found without importing ``solutions`` (a kernel that imported it would be
+def solutions_layers_file(class_name=None):
+    """The module of ``solutions`` that defines ``class_name`` (solutions/layers.py, tf_pooling.py ...;
+    layers.py without a name), found without importing ``solutions`` (a kernel that imported it would be
     refused by the hidden tests; the class templates need only its text)."""
     spec = importlib.util.find_spec("solutions")
     if spec is None or not spec.submodule_search_locations:
         raise ImportError("the solutions package is not installed: the built-in exercises need it")
-    return Path(list(spec.submodule_search_locations)[0]) / "layers.py"
+    folder = Path(list(spec.submodule_search_locations)[0])
+    if class_name is not None:
+        definition = re.compile(rf"^class {re.escape(class_name)}\b", re.MULTILINE)
+        for path in [folder / "layers.py"] + sorted(p for p in folder.glob("*.py") if p.name != "layers.py"):
+            if path.is_file() and definition.search(path.read_text(encoding="utf-8")):
+                return path
+    return folder / "layers.py"
 
 
 def class_source(path, class_name):
@@ -421,20 +439,20 @@ class ExerciseFolder:
     @property
     def reference_file(self):
         """The file that holds the reference class: exercise.toml's ``reference``, else the folder's
-        reference.py, else solutions/layers.py."""
+        reference.py, else the solutions module defining it (solutions/layers.py for the book's layers)."""
         if "reference" in self.spec:
             path = (self.path / self.spec["reference"]).resolve()
             if not path.is_file():
                 raise ExerciseFormatError(f"{self.path / SPEC_FILE}: reference: no file {path}")
             return path
         own = self.path / REFERENCE_FILE
-        return own if own.is_file() else solutions_layers_file()
+        return own if own.is_file() else solutions_layers_file(self.spec["class"])
 
     @property
     def reference_class(self):
         """The reference class (instructors' side only)."""
         own = self.reference_file
-        if own != solutions_layers_file():
+        if own.parent != solutions_layers_file().parent:  # solutions/*.py: the solutions package's own class
             module = load_module(own, own.parent.name)
         else:
             import solutions
