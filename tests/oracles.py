@@ -3,7 +3,7 @@
 Every function here is written straight from the definition, with explicit loops over window
 positions, and uses nothing of ``utils`` or ``solutions``. They are meant for small arrays only.
 
-Conventions (CONTRACT.md):
+Conventions (as the exercises give them, docs/design.md):
 - images x: (N, C, H, W); zero padding of ``pad`` on every side, as ``im2col`` pads;
 - out_h = (H + 2*pad - filter_h) // stride + 1, out_w likewise;
 - the window of output (oh, ow) covers rows oh*stride .. oh*stride + filter_h - 1 (and columns

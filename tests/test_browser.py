@@ -244,7 +244,7 @@ def test_student_solves_level_1(page, lab, student_dir, shots, stopwatch):
     nb.save()
     assert nb.read().cells[given_i].source == cells[given_i].source, "typing changed a locked cell"
 
-    # The stub (CONTRACT: the Educoder stub), and what the self-check says about it.
+    # The stub (the Educoder stub), and what the self-check says about it.
     assert "# YOUR CODE HERE\n" in original_class and "raise NotImplementedError()\n" in original_class
     nb.show_line(class_i, EDUCODER_BEGIN)
     page.screenshot(path=shots / "04-stub.png")

@@ -86,7 +86,7 @@ def test_maxpool_matches_loops(geometry, kind):
 
 @pytest.mark.parametrize("geometry", GEOMETRIES, ids=str)
 def test_maxpool_arg_max_follows_the_contract(geometry):
-    # CONTRACT: arg_max has one entry a window, rows ordered (n, oh, ow, c), holding the position
+    # As the exercise gives it: arg_max has one entry a window, rows ordered (n, oh, ow, c), holding the position
     # of the window's first maximum in row-major order (index i*pool_w + j).
     x, _ = pool_inputs(geometry, seeded_rng("arg_max", geometry), "integers")
     layer = MaxPool(*geometry.window)

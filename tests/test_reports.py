@@ -252,7 +252,7 @@ def test_bad_results_files_get_clear_errors(tmp_path):
 
 
 def test_contract_only_results_still_report(tmp_path):
-    """Without the engine's per-case details the pages show the CONTRACT fields and say so."""
+    """Without the engine's per-case details the pages show the results JSON's own fields and say so."""
     plain = [{"student": "dan", "assignment": "a", "status": "graded", "score": 5.0, "max_score": 10.0,
               "error": None, "tests": [{"name": "MaxPool.backward", "score": 5.0, "max_score": 5.0, "passed": True,
                                         "feedback": "All 8 cases passed."}]}]

@@ -122,7 +122,7 @@ def experiment_findings_for(exercise, cases, produced, references, run_probes):
 class MethodReport:
     """The grade of one method: its cases, score and verdict.
 
-    - name: "Convolution.backward" (CONTRACT tests[].name)
+    - name: "Convolution.backward" (tests[].name in the results JSON)
     - cases: one CaseResult per case, in grading order
     - score: points * passed cases / cases, rounded half up to 2 decimals; max_score: the points
     - passed: True only when every case passed
@@ -154,7 +154,7 @@ class MethodReport:
         return feedback_text(self.cases, self.score, self.max_score, findings=self.findings)
 
     def to_dict(self):
-        """JSON-ready: the CONTRACT test entry (name, score, max_score, passed, feedback) plus
+        """JSON-ready: the results JSON's test entry (name, score, max_score, passed, feedback) plus
         ``cases`` (per-case details) and ``diagnosis`` (list of {name, title, hint}: the catalogue's
         mistakes, then the hints found by experiment, whose names start with "probe_")."""
         return {

@@ -153,7 +153,7 @@ def test_output(test):
 
 
 def results_json(result, seconds):
-    """Gradescope's results.json (a dict) from one CONTRACT result entry."""
+    """Gradescope's results.json (a dict) from one results-JSON entry."""
     tests = [{"name": test["name"], "number": str(number), "score": float(test["score"]),
               "max_score": float(test["max_score"]), "status": "passed" if test.get("passed") else "failed",
               "output": test_output(test), "visibility": "visible"}

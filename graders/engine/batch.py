@@ -80,7 +80,7 @@ class Grader:
 
     # -- grading -------------------------------------------------------------------------
     def grade(self, submission, sandbox, files=None):
-        """Grade one submission in ``sandbox``; returns its CONTRACT result entry (with extras)."""
+        """Grade one submission in ``sandbox``; returns its results-JSON entry (with extras)."""
         started = time.perf_counter()
         files = self.read_files(submission) if files is None else files
         exercises = self.exercises_of(submission.assignment)

@@ -1,4 +1,4 @@
-"""Write grading results where instructors look: JSON (CONTRACT.md), CSV, per-student feedback text.
+"""Write grading results where instructors look: JSON (docs/engine.md#the-results-json), CSV, per-student feedback text.
 
     write_json("grades.json", results, meta)     # {"submissions": [...], "grader": meta}
     write_csv("grades.csv", results)             # one row per submission, one column per method
@@ -81,7 +81,7 @@ def _finite(value):
 
 
 def write_json(path, results, meta=None, missing=None):
-    """The CONTRACT file: {"submissions": [result, ...]} (plus "grader": meta when given, and "missing":
+    """The results JSON (docs/engine.md#the-results-json): {"submissions": [result, ...]} (plus "grader": meta when given, and "missing":
     the roster's students with no submission, [{"student", "assignment"}], when a roster was known)."""
     data = {"submissions": list(results)}
     if meta is not None:

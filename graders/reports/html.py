@@ -8,10 +8,10 @@ writes
                                                the cases most students fail
     out_dir/<student>/<assignment>.html        one feedback page per submission
 
-The input is the grading engine's results JSON (CONTRACT.md). The per-case details the engine adds to each test
+The input is the grading engine's results JSON (docs/engine.md#the-results-json). The per-case details the engine adds to each test
 (``MethodReport.to_dict()`` of graders/core/check.py: a ``cases`` list) give the feedback pages a table of cases with
 their diagnosis and, for a wrong gradient, a heat map of where it is wrong. Without them the pages show the
-CONTRACT fields only.
+results JSON's own fields only.
 
 Pages are self-contained (inline CSS, figures as base64 PNG, no script) so they can be mailed or uploaded to an
 LMS as they are. Every text that comes from a submission (names, error messages, feedback) is HTML-escaped:
@@ -59,7 +59,7 @@ def write_reports(results_json: Path, out_dir: Path) -> Path:
 # Reading the results
 
 def load_results(path: Path) -> list[dict]:
-    """The submissions of a results JSON, checked for the CONTRACT's keys (ValueError naming what is missing)."""
+    """The submissions of a results JSON, checked for the results JSON's keys (ValueError naming what is missing)."""
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
     except FileNotFoundError:

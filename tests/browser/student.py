@@ -9,7 +9,7 @@ from pathlib import Path
 import nbformat
 from playwright.sync_api import Locator, Page, expect
 
-EDUCODER_BEGIN = "########## Begin ##########"  # CONTRACT: the lines around a student's answer
+EDUCODER_BEGIN = "########## Begin ##########"  # the Educoder lines around a student's answer
 EDUCODER_END = "########## End ##########"
 VIEWPORT_CENTER = {"x": 800, "y": 450}  # a point over the notebook, for the mouse wheel
 
