@@ -38,6 +38,9 @@ def built_course(tmp_path_factory, name="course"):
         env = dict(os.environ, BACKPROP_LAB_SECRET=SECRET)
         subprocess.run([sys.executable, "-m", "graders.cli", "--course", str(base), "build"], env=env,
                        check=True, capture_output=True, cwd=REPO)
+        # The secret a build makes when none is set, so that tools started without the env (nbgrader
+        # autograde's sandbox step) draw the same inputs as `grade` with BACKPROP_LAB_SECRET.
+        (base / ".course_secret").write_text(SECRET)
         marker.write_text("ok")
     target = tmp_path_factory.mktemp(name)
     course = target / "course"

@@ -82,10 +82,13 @@ def _exercise(exercises, name, where):
                         f"{', '.join(e.name for e in exercises)}")
 
 
-def class_cell_source(class_name, exercises):
+def class_cell_source(class_name, exercises, elsewhere=()):
     """The class as its reference writes it: the Begin/End lines of the methods ``exercises`` grade turned
-    into solution delimiters, the other regions' Begin/End lines dropped (their code is given)."""
+    into solution delimiters; the regions of ``elsewhere`` (exercises of this class graded in another
+    notebook) replaced by a stub naming that notebook, so that no level shows another's answer; the other
+    regions' Begin/End lines dropped (their code is given)."""
     graded = [e for e in exercises if e.class_name == class_name]
+    other_levels = {e.method: e.notebook for e in elsewhere if e.class_name == class_name and e not in graded}
     if not graded:
         raise KeyError(f"no exercise of this assignment is a method of {class_name!r}")
     reference = graded[0].folder
@@ -95,15 +98,20 @@ def class_cell_source(class_name, exercises):
     missing = methods - set(regions)
     if missing:
         raise KeyError(f"{reference.reference_file}: {class_name} has no Begin/End region in {', '.join(sorted(missing))}")
-    drop = set()
+    drop, stubs = set(), {}
     for method, (begin, end) in regions.items():
         if method in methods:
             for i, marker in ((begin, SOLUTION_BEGIN), (end, SOLUTION_END)):
                 indent = lines[i][:len(lines[i]) - len(lines[i].lstrip())]
                 lines[i] = indent + marker
+        elif method in other_levels:  # another level's answer: never shown here
+            indent = lines[begin][:len(lines[begin]) - len(lines[begin].lstrip())]
+            drop |= set(range(begin, end + 1))
+            stubs[begin] = (f'{indent}raise NotImplementedError("{class_name}.{method} is the exercise of '
+                            f'{other_levels[method]}.ipynb")')
         else:
             drop |= {begin, end}
-    return "\n".join(line for i, line in enumerate(lines) if i not in drop)
+    return "\n".join(stubs.get(i, line) for i, line in enumerate(lines) if i not in drop or i in stubs)
 
 
 def hidden_test_source(exercise, assignment):
@@ -176,7 +184,7 @@ def render_cell(kind, name, text, assignment, where, exercises):
         if not graded:
             raise TemplateError(f"{where}: no exercise of {assignment} is a method of class {name!r}")
         try:
-            source = class_cell_source(name, graded)
+            source = class_cell_source(name, graded, elsewhere=exercises)
         except (KeyError, ValueError) as exc:
             raise TemplateError(f"{where}: {exc.args[0]}") from None
         cell_id = graded[0].answer_cell
