@@ -40,6 +40,7 @@ class Convolution:
 
     def forward(self, x):
         """x: (N, C, H, W) -> out: (N, FN, out_h, out_w)."""
+        ########## Begin ##########
         FN, C, FH, FW = self.W.shape
         N, C, H, W = x.shape
         out_h = (H + 2 * self.pad - FH) // self.stride + 1
@@ -54,6 +55,7 @@ class Convolution:
         self.col = col
         self.col_W = col_W
         return out
+        ########## End ##########
 
     def backward(self, dout):
         """dout: (N, FN, out_h, out_w) -> dx: (N, C, H, W); sets self.dW (FN, C, FH, FW), self.db (FN,)."""
@@ -89,6 +91,7 @@ class MaxPool:
 
     def forward(self, x):
         """x: (N, C, H, W) -> out: (N, C, out_h, out_w)."""
+        ########## Begin ##########
         N, C, H, W = x.shape
         out_h = (H + 2 * self.pad - self.pool_h) // self.stride + 1
         out_w = (W + 2 * self.pad - self.pool_w) // self.stride + 1
@@ -103,6 +106,7 @@ class MaxPool:
         self.x = x
         self.arg_max = arg_max
         return out
+        ########## End ##########
 
     def backward(self, dout):
         """dout: (N, C, out_h, out_w) -> dx: (N, C, H, W)."""

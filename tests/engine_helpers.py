@@ -19,6 +19,7 @@ import nbformat
 
 import solutions.layers
 from graders.course.build import copy_course_inputs
+from graders.exercises import method_regions
 from repo_course import ASSIGNMENT, EXERCISES
 
 REPO = Path(__file__).resolve().parent.parent
@@ -48,17 +49,18 @@ def built_course(tmp_path_factory, name="course"):
     return course
 
 
-def region_body(source):
-    """The lines strictly between Begin and End of a class's source, as one string."""
+def region_body(source, method=None):
+    """The lines strictly between Begin and End of a class's source, as one string: the region inside
+    ``def method`` when given (a class may hold one region per method), else the only or first one."""
     lines = source.split("\n")
-    begin = next(i for i, line in enumerate(lines) if line.strip() == BEGIN)
-    end = next(i for i, line in enumerate(lines) if line.strip() == END)
+    regions = method_regions(lines)
+    begin, end = regions[method] if method else next(iter(regions.values()))
     return "\n".join(lines[begin + 1:end])
 
 
 def reference_body(exercise):
-    """The reference answer's lines (indented as in the class)."""
-    return region_body(inspect.getsource(getattr(solutions.layers, exercise.class_name)))
+    """The reference answer's lines (indented as in the class): the exercise method's own region."""
+    return region_body(inspect.getsource(getattr(solutions.layers, exercise.class_name)), exercise.method)
 
 
 def grade_id(cell):

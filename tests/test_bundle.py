@@ -205,7 +205,7 @@ def test_no_solution_hidden_test_secret_or_gradebook(built):
 
 def test_the_guard_refuses_a_leaking_bundle(built, tmp_path):
     course, _ = built
-    answers = answer_lines(REPO / "solutions")
+    answers = answer_lines(REPO / "solutions", list(EXERCISES.values()))  # the bundle of conv_pool_backward
     assert "dx = col2im(dcol, self.x.shape, FH, FW, self.stride, self.pad)" in answers
     assert "col = im2col(x, FH, FW, self.stride, self.pad)" not in answers  # given code (forward)
     secret = load_course_secret(course)

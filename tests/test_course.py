@@ -20,6 +20,7 @@ from nbclient import NotebookClient
 import solutions.layers
 from graders.course import build, figures, notebook_tests
 from graders.course.build import copy_course_inputs
+from graders.exercises import method_regions
 from repo_course import ASSIGNMENT, EXERCISES
 import oracles
 
@@ -64,11 +65,15 @@ def cell_by_id(nb, grade_id):
     return cell
 
 
-def answer_region(cls):
-    """(lines of the class source, index of the Begin line, index of the End line)."""
-    lines = inspect.getsource(cls).rstrip("\n").split("\n")
-    begin = next(i for i, line in enumerate(lines) if line.strip() == STUB[0])
-    end = next(i for i, line in enumerate(lines) if line.strip() == STUB[-1])
+def answer_region(exercise):
+    """(lines of the reference class as the exercise gives it, index of its method's Begin line, of its End
+    line). A class may hold one region per method: the other methods' regions are given code, their
+    Begin/End lines dropped."""
+    lines = inspect.getsource(getattr(solutions.layers, exercise.class_name)).rstrip("\n").split("\n")
+    regions = method_regions(lines)
+    given = {i for method, region in regions.items() if method != exercise.method for i in region}
+    lines = [line for i, line in enumerate(lines) if i not in given]
+    begin, end = method_regions(lines)[exercise.method]
     return lines, begin, end
 
 
@@ -103,7 +108,7 @@ def problems(nb):
 @pytest.mark.parametrize("method", sorted(EXERCISES))
 def test_class_cell_is_the_reference_class_with_solution_delimiters(method):
     exercise = EXERCISES[method]
-    lines, begin, end = answer_region(getattr(solutions.layers, exercise.class_name))
+    lines, begin, end = answer_region(exercise)
     rendered = build.class_cell_source(exercise.class_name, [exercise]).split("\n")
     indent = lines[begin][:len(lines[begin]) - len(lines[begin].lstrip())]
     assert len(indent) == 8  # the method body's indentation
@@ -243,7 +248,7 @@ def test_release_cells_and_metadata(course, method):
 def test_release_holds_the_exact_educoder_stub(course, method):
     exercise = EXERCISES[method]
     nb = read(course / "release" / ASSIGNMENT / f"{exercise.notebook}.ipynb")
-    lines, begin, end = answer_region(getattr(solutions.layers, exercise.class_name))
+    lines, begin, end = answer_region(exercise)
     indent = " " * 8
     expected = lines[:begin] + [indent + line for line in STUB] + lines[end + 1:]
     assert cell_by_id(nb, exercise.answer_cell).source.split("\n") == expected
@@ -259,7 +264,7 @@ def test_release_holds_no_solution_code(course):
     text = "\n".join(sources.values())
     checked = 0
     for method, exercise in EXERCISES.items():
-        lines, begin, end = answer_region(getattr(solutions.layers, exercise.class_name))
+        lines, begin, end = answer_region(exercise)
         given = {line.strip() for line in lines[:begin] + lines[end:]}
         for line in lines[begin + 1:end]:
             code = line.split("#")[0].strip()

@@ -19,6 +19,7 @@ import solutions.layers
 from graders.course import build
 from graders.core.cases import case_specs
 from graders.core.check import check
+from graders.exercises import method_regions
 from repo_course import ASSIGNMENT, EXERCISES
 from graders.sample_answers import load_answers
 from graders.core.seeds import course_seeds, load_course_secret
@@ -31,10 +32,10 @@ CONV, POOL = EXERCISES["Convolution.backward"], EXERCISES["MaxPool.backward"]
 
 
 def reference_body(exercise):
-    """The lines between Begin and End of the reference class (indented as in the class)."""
+    """The lines between Begin and End of the exercise method's region of the reference class (indented as in
+    the class; Convolution and MaxPool hold one region in forward and one in backward)."""
     lines = inspect.getsource(getattr(solutions.layers, exercise.class_name)).split("\n")
-    begin = next(i for i, line in enumerate(lines) if line.strip() == BEGIN)
-    end = next(i for i, line in enumerate(lines) if line.strip() == END)
+    begin, end = method_regions(lines)[exercise.method]
     return "\n".join(lines[begin + 1:end]) + "\n"
 
 

@@ -12,7 +12,9 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 import solutions.layers
 from engine_helpers import BEGIN, CONV, END, POOL, reference_body, splice
+from repo_course import EXERCISES
 from graders.core.cases import random_cases
+from graders.exercises import method_regions
 from graders.engine.notebook import (AnswerError, NotebookError, class_template, exercises_in, extract_answers, find_answer,
                               read_notebook, splice_answer)
 from graders.core.runner import run_case
@@ -57,7 +59,9 @@ BODY = "        dx = np.zeros_like(self.x)\n        # a comment\n\n        retur
 def test_answer_is_the_text_between_begin_and_end(tmp_path, exercise):
     path = tmp_path / f"{exercise.notebook}.ipynb"
     nbformat.write(notebook(exercise, BODY), path)
-    assert extract_answers(path) == {exercise.name: BODY}
+    # The engine asks for the submission's assignment's exercises: conv_pool_forward's Convolution.forward
+    # shares the class cell, and its given (unmarked) forward is not an answer here.
+    assert extract_answers(path, list(EXERCISES.values())) == {exercise.name: BODY}
     answer = find_answer(read_notebook(path), exercise)
     assert answer.code == BODY and answer.note is None and not answer.whole_body
     cell_lines = class_cell(exercise, BODY).split("\n")
@@ -78,7 +82,7 @@ def test_source_stored_as_a_list_of_lines():
 
 def extract_answers_from_bytes(data):
     nb = read_notebook(data)
-    return {ex.name: find_answer(nb, ex).code for ex in exercises_in(nb)}
+    return {ex.name: find_answer(nb, ex).code for ex in exercises_in(nb, list(EXERCISES.values()))}
 
 
 def test_the_last_answer_cell_wins_when_the_cell_was_duplicated():
@@ -166,11 +170,15 @@ def test_template_holds_no_solution(exercise):
     template = class_template(exercise).rstrip("\n").split("\n")
     reference = inspect.getsource(getattr(solutions.layers, exercise.class_name)).rstrip("\n").split("\n")
     answer = reference_body(exercise).split("\n")
-    # The template is the reference class with exactly the answer's lines taken out.
-    begin = next(i for i, line in enumerate(reference) if line.strip() == BEGIN)
-    assert reference[begin + 1:begin + 1 + len(answer)] == answer
-    assert template == reference[:begin + 1] + reference[begin + 1 + len(answer):]
-    assert template[begin + 1].strip() == END
+    # The template is the reference class with exactly the answer's lines taken out, and the markers of
+    # the other methods' regions (code given to the student) dropped.
+    regions = method_regions(reference)
+    begin, end = regions[exercise.method]
+    assert reference[begin + 1:end] == answer
+    given = {line for method, (b, e) in regions.items() if method != exercise.method for line in (b, e)}
+    expected = [line for i, line in enumerate(reference) if i not in given and not begin < i < end]
+    assert template == expected
+    assert template[expected.index(reference[begin]) + 1].strip() == END
 
 
 def assert_same_as_reference(exercise, source):
