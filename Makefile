@@ -23,8 +23,10 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/backprop-lab demo
 
+# Two workers (pytest-xdist), each taking whole modules: module-scoped fixtures (a built course, a graded
+# class) are made once, and the nbgrader-bound modules run beside the rest.
 test: $(STAMP) browser-deps
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 # The browser test drives Debian's Chromium (/usr/bin/chromium); Playwright's own download is not reachable.
 # Installs it when missing (as root, with apt-get); see the script for what happens elsewhere.

@@ -38,7 +38,9 @@ def class_cell(name, answer=None):
     if answer is None:
         return source
     pattern = re.compile(r"(########## Begin ##########\n).*?(\s*########## End ##########)", re.DOTALL)
-    return pattern.sub(lambda m: m.group(1) + answer.rstrip("\n") + m.group(2), source)
+    *_, backward = pattern.finditer(source)  # the last region is backward's (forward's comes first)
+    return (source[:backward.start()] + backward.group(1) + answer.rstrip("\n") + backward.group(2)
+            + source[backward.end():])
 
 
 def write_notebook(path, *code_cells):
