@@ -93,7 +93,7 @@ def _cmd_bundle(args):
 
 
 def _cmd_grade(args):
-    from graders.engine.batch import grade_command
+    from graders.engine.grade_command import grade_command
     _course(args)
     return grade_command(args)
 

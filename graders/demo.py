@@ -249,7 +249,7 @@ def run_demo(course_dir: Path, out_dir: Path) -> int:
     """Build, bundle, grade a sample class and report, in out_dir. Returns the exit status:
     0 when everything ran and the grader agreed with every sample answer's expected verdict."""
     from graders.course.bundle import write_bundle
-    from graders.engine.batch import grade_command
+    from graders.engine.grade_command import grade_command
     from graders.reports.html import write_reports
 
     started = step = time.perf_counter()

@@ -27,7 +27,7 @@ from graders import cli
 from graders.core.seeds import SECRET_ENV, load_course_secret
 from graders.course import build
 from graders.engine import late
-from graders.engine.batch import (EXIT_NOT_RUN, EXIT_NOTHING_GRADED, EXIT_OK, EXIT_STRICT, missing_submissions,
+from graders.engine.grade_command import (EXIT_NOT_RUN, EXIT_NOTHING_GRADED, EXIT_OK, EXIT_STRICT, missing_submissions,
                                   read_roster)
 from repo_course import ASSIGNMENT
 from graders.sample_answers import load_answers
