@@ -44,12 +44,9 @@ def _course(args):
 
 def _check_course(command, course):
     """None when course is a course folder, else the exit status after a one-line error."""
-    if not course.is_dir():
-        return _fail(command, f"course folder {course} does not exist: pass the course with --course DIR")
-    if not (course / "nbgrader_config.py").is_file():
-        return _fail(command, f"{course} is not a course folder (it has no nbgrader_config.py): "
-                              f"pass the course with --course DIR")
-    return None
+    from graders.exercises import course_problem
+    problem = course_problem(course)
+    return None if problem is None else _fail(command, problem)
 
 
 def _cmd_init(args):
@@ -76,9 +73,7 @@ def _cmd_build(args):
                   f"new, and the next grade runs every submission again"
                   + (f"; the old secret is kept in {kept}" if kept else ""))
         build_course(course)
-    except (FileNotFoundError, ValueError) as exc:
-        return _fail("build", exc)
-    except RuntimeError as exc:  # nbgrader failed: its log is the message
+    except (FileNotFoundError, ValueError, RuntimeError) as exc:  # RuntimeError: nbgrader failed, its log says why
         return _fail("build", exc)
     return 0
 
@@ -103,8 +98,9 @@ def _cmd_report(args):
     try:
         print(f"class summary: {write_reports(Path(args.results), Path(args.out))}")
         if args.nbgrader_feedback:
-            pages = stage_nbgrader_feedback(Path(args.results), _course(args))
-            print(f"{len(pages)} feedback pages in {_course(args) / 'feedback'}: "
+            course = _course(args)
+            pages = stage_nbgrader_feedback(Path(args.results), course)
+            print(f"{len(pages)} feedback pages in {course / 'feedback'}: "
                   "release them with `nbgrader release_feedback <assignment>`")
     except (ValueError, FileNotFoundError) as exc:
         return _fail("report", exc)

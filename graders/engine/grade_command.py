@@ -14,7 +14,7 @@ from graders.engine.course_lock import course_lock
 from graders.engine.grade_cache import CACHE_NAME, CacheError, GradeCache
 from graders.engine.sandbox import Limits, SandboxError, printable
 from graders.engine.submissions import SubmissionError, find_submissions
-from graders.exercises import CourseError, use_course
+from graders.exercises import CourseError, course_problem, use_course
 
 
 
@@ -93,14 +93,6 @@ def _nbgrader_folder_given(paths, course_dir):
             folder = course_dir / name
             if path == folder or folder in path.parents:
                 return path, name
-    return None
-
-
-def _course_problem(course_dir):
-    if not course_dir.is_dir():
-        return f"course folder {course_dir} does not exist: pass the course with --course DIR"
-    if not (course_dir / "nbgrader_config.py").is_file():
-        return f"{course_dir} is not a course folder (it has no nbgrader_config.py): pass the course with --course DIR"
     return None
 
 
@@ -204,7 +196,7 @@ def _grade_command(args):
         return fail("--timeout must be a positive number of seconds")
     if args.memory < 64:
         return fail("--memory must be at least 64 (MiB)")
-    problem = _course_problem(course_dir)
+    problem = course_problem(course_dir)
     if problem:
         return fail(problem)
     given = _nbgrader_folder_given(args.path, course_dir)

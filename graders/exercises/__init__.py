@@ -7,13 +7,13 @@
   with what settings; ``get_exercise`` looks a name up in the active course.
 - ``graders.exercises.markers``: the Educoder Begin/End lines.
 """
-from graders.exercises.course_file import (COURSE_FILE, Course, CourseError, Exercise, active_course, find_course_dir,
-                                           get_exercise, load_course, resolve_course, use_course)
+from graders.exercises.course_file import (COURSE_FILE, Course, CourseError, Exercise, active_course, course_problem,
+                                           find_course_dir, get_exercise, load_course, resolve_course, use_course)
 from graders.exercises.folder import (Answer, CaseSpec, ExerciseFolder, ExerciseFormatError, Mistake, builtin_folders,
                                       mistake)
 from graders.exercises.markers import EDUCODER_BEGIN, EDUCODER_END, educoder_region, educoder_regions, method_regions
 
 __all__ = ["COURSE_FILE", "Answer", "CaseSpec", "Course", "CourseError", "EDUCODER_BEGIN", "EDUCODER_END", "Exercise",
-           "ExerciseFolder", "ExerciseFormatError", "Mistake", "active_course", "builtin_folders", "educoder_region",
+           "ExerciseFolder", "course_problem", "ExerciseFormatError", "Mistake", "active_course", "builtin_folders", "educoder_region",
            "educoder_regions", "find_course_dir", "get_exercise", "load_course", "method_regions", "mistake",
            "resolve_course", "use_course"]

@@ -302,6 +302,16 @@ def find_course_dir(start=None):
                       f"or make one with `backprop-lab init DIR`")
 
 
+def course_problem(course_dir):
+    """None when ``course_dir`` is a course folder (it holds nbgrader_config.py), else a one-line message."""
+    course_dir = Path(course_dir)
+    if not course_dir.is_dir():
+        return f"course folder {course_dir} does not exist: pass the course with --course DIR"
+    if not (course_dir / "nbgrader_config.py").is_file():
+        return f"{course_dir} is not a course folder (it has no nbgrader_config.py): pass the course with --course DIR"
+    return None
+
+
 def resolve_course(course=None):
     """The course folder a command works on: ``course`` (--course) if given, else find_course_dir()."""
     return Path(course).resolve() if course else find_course_dir()
