@@ -14,7 +14,10 @@ For every assignment of the course's course.toml, in order:
 Template format
 ---------------
 A template ``<notebook>.md`` is a list of cells. A line ``%% <kind> <name>`` starts a cell; the cell's
-text runs to the next such line. Text before the first cell line is a note for instructors.
+text runs to the next such line. Text before the first cell line is a note for instructors. Inside a
+cell, a line ``%% zh`` starts the cell's Chinese text (to the end of the cell); the text before it is the
+English one. One cell holds both languages, so a translation cannot drift from its original's structure
+(tests/test_translations.py compares them); docs/i18n.md.
 
 - ``%% markdown <id>``: read-only markdown, nbgrader grade_id ``<id>``. ``attachment:<figure>.png``
   embeds the figure an exercise folder's figures.py draws (from the reference) as a cell attachment.
@@ -54,6 +57,7 @@ NBGRADER_MARKERS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END
 
 SELFCHECK_FILE = "selfcheck_cases.npz"
 CELL_LINE = re.compile(r"^%% (\w+) (\S+)(?: (\S+))?\s*$")  # the third word: an answer's points
+LANGUAGE_LINE = re.compile(r"^%% (zh)\s*$")  # inside a cell: its text in that language follows
 PLACEHOLDER = re.compile(r"\{\{(\w+):([\w.]+)\}\}")
 ATTACHMENT = re.compile(r"attachment:([\w.-]+\.png)")
 KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
@@ -212,8 +216,9 @@ def render_cell(kind, name, text, assignment, where, exercises):
 
 # ---------------------------------------------------------------- notebooks
 
-def parse_template(path):
-    """[(kind, name, text, line_number)] of a template file."""
+def parse_template_languages(path):
+    """[(kind, name, {language: text}, line_number)] of a template file: each cell's English text, and its
+    Chinese text when the cell has a ``%% zh`` line (the text after it, to the end of the cell)."""
     cells = []
     for number, line in enumerate(Path(path).read_text(encoding="utf-8").split("\n"), start=1):
         match = CELL_LINE.match(line)
@@ -222,14 +227,30 @@ def parse_template(path):
             if (points is None) != (kind != "answer"):
                 raise TemplateError(f"{path}:{number}: an answer cell is '%% answer <id> <points>', any other "
                                     f"'%% <kind> <name>', got {line!r}")
-            cells.append([kind, name if points is None else f"{name} {points}", [], number])
+            cells.append([kind, name if points is None else f"{name} {points}", {"en": []}, number])
+        elif LANGUAGE_LINE.match(line):
+            language = LANGUAGE_LINE.match(line).group(1)
+            if not cells:
+                raise TemplateError(f"{path}:{number}: '%% {language}' belongs inside a cell, after its English text")
+            if language in cells[-1][2]:
+                raise TemplateError(f"{path}:{number}: cell {cells[-1][1]!r} has two '%% {language}' texts")
+            cells[-1][2][language] = []
         elif line.startswith("%%"):
-            raise TemplateError(f"{path}:{number}: a cell line is '%% <kind> <name>', got {line!r}")
+            raise TemplateError(f"{path}:{number}: a cell line is '%% <kind> <name>' (or '%% zh' inside a cell, "
+                                f"before its Chinese text), got {line!r}")
         elif cells:
-            cells[-1][2].append(line)
+            cells[-1][2][list(cells[-1][2])[-1]].append(line)
     if not cells:
         raise TemplateError(f"{path}: no cells (a cell starts with a line '%% <kind> <name>')")
-    return [(kind, name, "\n".join(text).strip("\n"), number) for kind, name, text, number in cells]
+    return [(kind, name, {lang: "\n".join(text).strip("\n") for lang, text in texts.items()}, number)
+            for kind, name, texts, number in cells]
+
+
+def parse_template(path, lang="en"):
+    """[(kind, name, text, line_number)] of a template file, each cell's text in ``lang`` (a cell without
+    a text in ``lang`` gives its English one: a code cell's code is the same in every language)."""
+    return [(kind, name, texts.get(lang, texts["en"]), number)
+            for kind, name, texts, number in parse_template_languages(path)]
 
 
 def render_notebook(template_path, assignment, exercises=None, notebook=None):

@@ -13,6 +13,9 @@ The format is written down in docs/adding-an-exercise.md; the tables there are g
                     that defines it (solutions/layers.py, solutions/tf_pooling.py ...)
     answers/*.py    sample answers as students write them, right and wrong (data: never imported)
     demo/*.py       optional: hostile answers the demo's class submits (same format)
+    locale/zh/LC_MESSAGES/exercise.po (.mo)
+                    optional: the folder's texts in Chinese (title, cases, mistakes, probes, figure
+                    labels), a gettext catalogue of the ``exercise`` domain (docs/i18n.md)
 
 Nothing here imports ``solutions`` until a reference class is asked for.
 """
@@ -38,6 +41,8 @@ FIGURES_FILE = "figures.py"
 REFERENCE_FILE = "reference.py"
 ANSWERS_DIR = "answers"
 DEMO_DIR = "demo"
+LOCALE_DIR = "locale"
+LOCALE_DOMAIN = "exercise"
 
 BUILTIN_DIR = Path(__file__).resolve().parent
 IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -364,6 +369,14 @@ def class_source(path, class_name):
     raise ValueError(f"{path} defines no class {class_name}")
 
 
+def exercise_gettext(file):
+    """The translator of the exercise folder holding ``file`` (a folder's figures.py: ``_ =
+    exercise_gettext(__file__)``): message -> its text in the language spoken when it is called
+    (utils.i18n.get_language(); the build renders each language inside ``using_language``)."""
+    from utils.i18n import translator
+    return translator(Path(file).resolve().parent / LOCALE_DIR, LOCALE_DOMAIN)
+
+
 class ExerciseFolder:
     """An exercise folder, read on demand. ``spec`` is checked when the folder is opened."""
 
@@ -415,6 +428,12 @@ class ExerciseFolder:
         if ("assignment" in spec) != ("level" in spec):
             raise _error(path, "level" if "assignment" in spec else "assignment", "assignment and level go together")
         return spec
+
+    def gettext(self, message, lang):
+        """``message`` (one of this folder's English texts) in ``lang``, from the folder's own catalogue
+        (``locale/<lang>/LC_MESSAGES/exercise.mo``); itself when the folder has no translation of it."""
+        from utils.i18n import translations
+        return translations(self.path / LOCALE_DIR, LOCALE_DOMAIN, lang).gettext(message)
 
     @property
     def name(self):
