@@ -190,7 +190,9 @@ def build_parser():
     p.add_argument("--json", dest="json_path", metavar="FILE", help="write results as JSON")
     p.add_argument("--csv", dest="csv_path", metavar="FILE", help="write one row per submission as CSV")
     p.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="parallel workers (default: cores)")
-    p.add_argument("--timeout", type=float, default=10.0, help="seconds per method (default: %(default)s)")
+    p.add_argument("--timeout", type=float, default=None,
+                   help="seconds for all the cases of one method, for every exercise (default: each exercise's "
+                        "time_limit in course.toml, 10 unless set)")
     p.add_argument("--memory", type=int, default=1024, help="memory cap per submission in MiB (default: %(default)s)")
     p.add_argument("--force", action="store_true", help="regrade submissions already graded")
     p.add_argument("--lms", choices=("canvas", "moodle", "blackboard", "nbgrader"), default=None,

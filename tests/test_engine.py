@@ -255,6 +255,38 @@ def test_a_second_run_reuses_grades_and_a_changed_notebook_is_regraded(course, t
     assert [r["score"] for r in load_results(out / "g.json").values()] == [5.0, 5.0, 5.0, 0.0]
 
 
+def test_each_exercise_gets_its_course_time_limit_unless_timeout_overrides_it(course, tmp_path):
+    """course.toml's time_limit is what `grade` gives an exercise's code; --timeout overrides it; a changed
+    limit regrades a cached submission (the cache key holds the course's settings)."""
+    course_toml = course / "course.toml"
+    original = course_toml.read_text()
+    sub = tmp_path / "submitted"
+    endless = "        while True:\n            pass"
+    write_submission(sub, "loops", {POOL: answered(course, POOL, endless), CONV: answered(course, CONV, endless)})
+    try:
+        course_toml.write_text(original.replace('id = "conv_pool_backward"\n', 'id = "conv_pool_backward"\n'
+                                                '[assignments.settings.maxpool_backward]\ntime_limit = 1.5\n', 1))
+        proc = run_grade(course, sub, "--json", tmp_path / "g.json", "--gradebook", "none")
+        assert proc.returncode == 0, proc.stderr
+        tests = {t["name"]: t for t in load_results(tmp_path / "g.json")["loops", ASSIGNMENT]["tests"]}
+        assert "did not finish within 1.5 s" in tests[POOL.name]["feedback"]
+        assert "did not finish within 10 s" in tests[CONV.name]["feedback"]  # the course's default
+        assert tests[POOL.name]["run"]["seconds"] < 6
+
+        course_toml.write_text(original.replace('id = "conv_pool_backward"\n', 'id = "conv_pool_backward"\n'
+                                                '[assignments.settings.maxpool_backward]\ntime_limit = 2.5\n', 1))
+        proc = run_grade(course, sub, "--json", tmp_path / "g.json", "--gradebook", "none")
+        assert "0 from cache" in proc.stdout  # another time limit: another grade
+        tests = {t["name"]: t for t in load_results(tmp_path / "g.json")["loops", ASSIGNMENT]["tests"]}
+        assert "did not finish within 2.5 s" in tests[POOL.name]["feedback"]
+
+        proc = run_grade(course, sub, "--json", tmp_path / "g.json", "--gradebook", "none", "--timeout", 2)
+        tests = {t["name"]: t for t in load_results(tmp_path / "g.json")["loops", ASSIGNMENT]["tests"]}
+        assert [tests[e.name]["feedback"].count("did not finish within 2 s") for e in (CONV, POOL)] == [1, 1]
+    finally:
+        course_toml.write_text(original)
+
+
 # ---------------------------------------------------------------- the gradebook
 
 def test_scores_land_in_the_nbgrader_gradebook(course, tmp_path):

@@ -31,7 +31,7 @@ from nbgrader.preprocessors import Execute, NbGraderPreprocessor
 from nbgrader.preprocessors.execute import UnresponsiveKernelError
 from traitlets import Float, Int
 
-from graders.course.notebook_tests import METHOD_SECONDS, find_course_dir
+from graders.course.notebook_tests import find_course_dir
 from graders.engine.sandbox import Limits, Sandbox
 from graders.engine.submissions import NotebookFile, Submission
 
@@ -50,8 +50,10 @@ def _sandbox(limits, course_dir):
 class SandboxGrades(NbGraderPreprocessor):
     """Scores of the hidden test cells from the sandboxed engine, not from the kernel."""
 
-    timeout = Float(METHOD_SECONDS, help="Seconds for the student's code on all the cases of one "
-                                         "exercise (as `backprop-lab grade --timeout`).").tag(config=True)
+    timeout = Float(None, allow_none=True,
+                    help="Seconds for the student's code on all the cases of one exercise, for every exercise "
+                         "(as `backprop-lab grade --timeout`); None: each exercise's time_limit in "
+                         "course.toml.").tag(config=True)
     memory_mib = Int(1024, help="Memory the student's code may add, MiB (as `backprop-lab grade "
                                 "--memory`).").tag(config=True)
 
@@ -61,7 +63,7 @@ class SandboxGrades(NbGraderPreprocessor):
         student, assignment = info.get("student"), info.get("assignment")
         name = f"{info.get('notebook', 'notebook')}.ipynb"
         course_dir = find_course_dir(Path.cwd())
-        grader = Grader(course_dir, Limits(timeout=self.timeout, memory_mib=self.memory_mib))
+        grader = Grader(course_dir, Limits(memory_mib=self.memory_mib), timeout=self.timeout)
         data = nbformat.writes(nb).encode("utf-8")
         stem = Path(name).stem
         exercises = [ex for ex in grader.exercises_of(assignment) if ex.notebook == stem]

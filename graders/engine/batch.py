@@ -41,10 +41,11 @@ class Grader:
     - limits: graders.engine.sandbox.Limits for every method run
     """
 
-    def __init__(self, course_dir, limits=Limits()):
+    def __init__(self, course_dir, limits=Limits(), timeout=None):
         self.course_dir = Path(course_dir)
         self.course = use_course(self.course_dir)  # submissions and results name exercises of this course
         self.limits = limits
+        self.timeout = timeout  # seconds for every exercise (grade --timeout); None: each one's time_limit
         self.secret = load_course_secret(self.course_dir)
         self.templates = {(ex.assignment, ex.name): class_template(ex, self.siblings(ex))
                           for ex in self.course.all_exercises()}
@@ -59,6 +60,10 @@ class Grader:
         """The exercises (levels) of an assignment in course.toml's order; [] for an unknown one."""
         return list(self.course.assignments.get(assignment, ()))
 
+    def time_limit(self, exercise):
+        """Seconds for all the cases of ``exercise``: --timeout when given, else course.toml's time_limit."""
+        return float(self.timeout) if self.timeout is not None else float(exercise.time_limit)
+
     # -- keys ----------------------------------------------------------------------------
     def read_files(self, submission):
         """{file name: bytes} of the submission's notebooks; unreadable ones are left out."""
@@ -71,7 +76,11 @@ class Grader:
         return files
 
     def cache_key(self, submission, files):
-        limits = {"timeout": float(self.limits.timeout), "memory_mib": int(self.limits.memory_mib)}
+        # Whatever the grade depends on besides the code and the files: a change of course.toml's settings
+        # (points, tolerance, time limit, cases) or language regrades, and so does a new --timeout.
+        limits = {"memory_mib": int(self.limits.memory_mib), "language": self.course.language,
+                  "exercises": [[ex.name, ex.points, ex.atol, self.time_limit(ex), ex.case_names]
+                                for ex in self.exercises_of(submission.assignment)]}
         return submission_key(submission, files, self.fingerprint, self.secret, limits)
 
     # -- grading -------------------------------------------------------------------------
@@ -172,7 +181,7 @@ class Grader:
         cases = random_cases(exercise, seeds)
         run = sandbox.run(source, exercise.class_name,
                           [SandboxCase(exercise.plan, case.params, case.inputs) for case in cases],
-                          filename=notebook.name, region=region)
+                          filename=notebook.name, region=region, timeout=self.time_limit(exercise))
         def produced_by(outcomes):
             return [outcome.error if outcome.error is not None else
                     {k: v for k, v in outcome.outputs.items() if k in exercise.outputs} for outcome in outcomes]
@@ -182,7 +191,7 @@ class Grader:
             # only when a failure is left unexplained; probes are not scored.
             probe_run = sandbox.run(source, exercise.class_name,
                                     [SandboxCase(exercise.plan, case.params, case.inputs) for case in probes],
-                                    filename=notebook.name, region=region)
+                                    filename=notebook.name, region=region, timeout=self.time_limit(exercise))
             return produced_by(probe_run.cases)
 
         entry = grade_cases(exercise, cases, produced_by(run.cases), run_probes=run_probes).to_dict()

@@ -192,7 +192,7 @@ def _grade_command(args):
         return fail(str(exc))
     if args.workers < 1:
         return fail("--workers must be at least 1")
-    if not args.timeout > 0:
+    if args.timeout is not None and not args.timeout > 0:
         return fail("--timeout must be a positive number of seconds")
     if args.memory < 64:
         return fail("--memory must be at least 64 (MiB)")
@@ -204,7 +204,7 @@ def _grade_command(args):
         return fail(f"{given[0]} is in the course's {given[1]}/ folder, which holds no student submissions: "
                     f"grade the submitted/ folder ({course_dir / 'submitted'})")
     try:
-        grader = Grader(course_dir, Limits(timeout=args.timeout, memory_mib=args.memory))
+        grader = Grader(course_dir, Limits(memory_mib=args.memory), timeout=args.timeout)
     except MissingSecretError as exc:
         return fail(str(exc))
     except (FileNotFoundError, ValueError, OSError) as exc:

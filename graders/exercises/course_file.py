@@ -55,8 +55,8 @@ EXERCISE_SETTINGS = (
     Setting("points", None, "number", "what the exercise is worth (default: its exercise.toml's points)"),
     Setting("tolerance", 1e-5, "number", "an output passes when every |yours - expected| <= tolerance"),
     Setting("time_limit", 10.0, "number",
-            "seconds the student's code may take on all the exercise's cases in the notebook's hidden test "
-            "(backprop-lab grade: its --timeout)"),
+            "seconds the student's code may take on all the exercise's cases, in the notebook's hidden test and "
+            "in backprop-lab grade (whose --timeout overrides it for every exercise)"),
     Setting("cases", None, "array of strings", "which of the folder's cases are graded, by name (default: all)"),
 )
 _EXERCISE_DEFAULTS = {s.key: s.default for s in EXERCISE_SETTINGS}

@@ -32,7 +32,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -392,7 +392,7 @@ class Sandbox:
         self.close()
 
     # -- running --------------------------------------------------------------------------
-    def run(self, source, class_name, cases, *, filename="<your answer>", region=None):
+    def run(self, source, class_name, cases, *, filename="<your answer>", region=None, timeout=None):
         """Run ``runner.run_case`` on every case with the class that ``source`` defines.
 
         - source: Python source defining the class (the trusted template with the student's
@@ -402,6 +402,8 @@ class Sandbox:
         - filename: how tracebacks name the source
         - region: {"start", "end", "cell_line"}: the student's lines in source (1-based,
           end exclusive) and where they start in the notebook cell, to point at their lines
+        - timeout: seconds for all the cases of this run (default: the sandbox's Limits.timeout); an
+          exercise's own time limit (course.toml's time_limit)
 
         Returns a RunResult with one CaseOutcome per case. Raises SandboxError when the
         sandbox itself fails before the student's code could run.
@@ -426,15 +428,16 @@ class Sandbox:
         serial = self._serial
         channel, childs_channel = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         out_r, out_w = os.pipe()
-        run = _Run(channel, out_r, self.limits)
+        limits = self.limits if timeout is None else replace(self.limits, timeout=float(timeout))
+        run = _Run(channel, out_r, limits)
         try:
             try:
-                socket.send_fds(self._control, [json.dumps({"run": serial}).encode()],
+                socket.send_fds(self._control, [json.dumps({"run": serial, "timeout": limits.timeout}).encode()],
                                 [childs_channel.fileno(), out_w])
             finally:
                 childs_channel.close()
                 os.close(out_w)
-            reply = self._converse(serial, run, message)
+            reply = self._converse(serial, run, message, limits)
         except (OSError, EOFError, TimeoutError, ValueError) as exc:
             log = self._log_tail()
             self._kill()
@@ -447,11 +450,10 @@ class Sandbox:
         finally:
             channel.close()
             os.close(out_r)
-        return self._interpret(reply, run, len(cases))
+        return self._interpret(reply, run, len(cases), limits)
 
-    def _converse(self, serial, run, message):
+    def _converse(self, serial, run, message, limits):
         """Wait for READY, send the job, read until the child is done -> the zygote's ``ended``."""
-        limits = self.limits
         deadline = time.monotonic() + limits.timeout + _GRACE
         ended = None
         ready = False
@@ -507,10 +509,9 @@ class Sandbox:
         return False
 
 
-    def _interpret(self, reply, run, n_cases):
+    def _interpret(self, reply, run, n_cases, limits):
         """The zygote's ``ended`` and what the child sent after READY -> RunResult. Nothing the child
         sent can raise here: a frame that cannot be read is that case's error."""
-        limits = self.limits
         outcomes, setup_error = {}, None
         stream = bytes(run.data[:limits.result_bytes])
         reply = dict(reply, overflow=run.overflow)

@@ -8,7 +8,7 @@ the course secret or an expected output.
 Its whole conversation with the parent is on a control socket (SOCK_SEQPACKET), in small JSON
 messages:
 
-- parent -> zygote ``{"run": n}`` with two descriptors attached (SCM_RIGHTS): the child's end of a
+- parent -> zygote ``{"run": n, "timeout": seconds}`` with two descriptors attached (SCM_RIGHTS): the child's end of a
   fresh socket to the parent, and the write end of a fresh output pipe. The zygote forks a child
   that gets them (``child.child_main``) and closes its own copies: it never reads or writes them,
   so no student's code, inputs, results or printed output ever pass through this process, and a
@@ -142,6 +142,9 @@ def zygote_main(cfg, control, rules, run_case):
             if "stop" in request and not fds:
                 continue  # for a run that ended on its own meanwhile
             serial = request["run"]
+            timeout = request.get("timeout", cfg["limits"]["timeout"])
+            if not isinstance(timeout, (int, float)) or isinstance(timeout, bool) or not timeout > 0:
+                raise ValueError(f"a run's timeout must be a positive number, got {timeout!r}")
             if len(fds) != 2:
                 raise ValueError(f"a run needs 2 descriptors, got {len(fds)}")
         except (ValueError, KeyError, TypeError) as exc:
@@ -149,8 +152,9 @@ def zygote_main(cfg, control, rules, run_case):
                 os.close(fd)
             _send(control, {"zygote_error": f"malformed request: {exc}"})
             continue
-        try:
-            reply = run_job(cfg, control, serial, fds, rules, run_case, pending)
+        try:  # this run's time limit (an exercise's own) for the zygote's clock and the child's CPU limit
+            run_cfg = {**cfg, "limits": {**cfg["limits"], "timeout": float(timeout)}}
+            reply = run_job(run_cfg, control, serial, fds, rules, run_case, pending)
         except Exception as exc:  # a bug or resource problem on our side, not the student's
             reply = {"ended": serial, "zygote_error": f"{type(exc).__name__}: {exc}"}
         _send(control, reply)
