@@ -49,7 +49,7 @@ class Grader:
         self.secret = load_course_secret(self.course_dir)
         self.templates = {(ex.assignment, ex.name): class_template(ex, self.siblings(ex))
                           for ex in self.course.all_exercises()}
-        self.fingerprint = grader_fingerprint()
+        self.fingerprint = grader_fingerprint(self.course_dir / "exercises")  # with the course's own exercises
 
     def siblings(self, exercise):
         """The other exercises answered in the same class cell (a class with several Begin/End regions)."""

@@ -28,12 +28,17 @@ _REPO = Path(__file__).resolve().parents[2]
 SCHEMA = 2  # rows of schema 1 had no HMAC: never read
 
 
-def grader_fingerprint():
-    """A digest of the code that decides grades (every .py file of graders/, utils/, solutions/)."""
+def grader_fingerprint(*own_folders):
+    """A digest of what decides grades and feedback: every .py file of graders/, utils/, solutions/, the
+    exercise folders' .toml files (cases, specs) and the compiled message catalogues (.mo); the same of
+    ``own_folders`` (a course's own exercise folders)."""
     digest = hashlib.sha256(f"numpy {np.__version__}".encode())
-    for folder in ("graders", "utils", "solutions"):
-        for path in sorted((_REPO / folder).rglob("*.py")):
-            digest.update(str(path.relative_to(_REPO)).encode() + b"\0" + path.read_bytes() + b"\0")
+    roots = [(_REPO / folder, _REPO) for folder in ("graders", "utils", "solutions")]
+    roots += [(Path(folder), Path(folder)) for folder in own_folders if Path(folder).is_dir()]
+    for root, base in roots:
+        paths = [p for pattern in ("*.py", "*.toml", "*.mo") for p in root.rglob(pattern)]
+        for path in sorted(paths):
+            digest.update(str(path.relative_to(base)).encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
 
 
