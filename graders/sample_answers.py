@@ -2,7 +2,7 @@
 
 Each exercise folder's ``answers/*.py`` (and ``demo/*.py``) holds only what a student writes:
 ``def <method>(self, ...):`` with the answer between the Begin and End lines, and a docstring saying
-what the grader must conclude (graders.exercises.folder.Answer). Here an answer is spliced into
+what the grader must conclude (graders.exercises.catalogue.Answer). Here an answer is spliced into
 its class as released (``graders.engine.notebook.class_template``, made from the reference), so the
 given ``__init__`` and ``forward`` exist once, in the reference class.
 """

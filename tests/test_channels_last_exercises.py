@@ -11,7 +11,7 @@ import pytest
 
 from graders.engine.notebook import find_answer
 from graders.exercises import EDUCODER_BEGIN, EDUCODER_END, ExerciseFormatError, builtin_folders, get_exercise
-from graders.exercises.folder import read_cases
+from graders.exercises.spec_files import read_cases
 
 FOLDERS = builtin_folders()
 

@@ -9,7 +9,7 @@ A generated table sits in a markdown file between the lines
 and is rewritten in place; everything else in the file is left alone. The tables:
 
 - ``exercise-fields``, ``case-fields``: the keys of an exercise folder's exercise.toml and cases.toml
-  (graders/exercises/folder.py: SPEC_FIELDS, CASE_FIELDS);
+  (graders/exercises/spec_files.py: SPEC_FIELDS, CASE_FIELDS);
 - ``course-settings``: course.toml's settings and their defaults (graders/exercises/course_file.py);
 - ``exercises``: every exercise of this repository's course and the built-in folders;
 - ``cases``, ``mistakes``: every exercise's cases (sizes, description) and its catalogue of mistakes.
@@ -23,7 +23,7 @@ sys.path.insert(0, str(REPO))
 
 from graders.exercises import load_course  # noqa: E402
 from graders.exercises.course_file import COURSE_SETTINGS, EXERCISE_SETTINGS  # noqa: E402
-from graders.exercises.folder import CASE_FIELDS, SPEC_FIELDS  # noqa: E402
+from graders.exercises.spec_files import CASE_FIELDS, SPEC_FIELDS  # noqa: E402
 
 DOCS = ["docs/adding-an-exercise.md", "docs/course.md", "docs/grading.md"]
 BLOCK = re.compile(r"(<!-- generated: ([\w-]+) -->\n)(.*?)(<!-- end generated -->)", re.S)

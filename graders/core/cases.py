@@ -1,7 +1,7 @@
 """The test cases' numbers: every case of an exercise drawn from its own seed.
 
 The situations themselves (sizes, settings, descriptions) are data in each exercise folder's
-cases.toml (``graders.exercises.folder.CaseSpec``); the convolution and pooling cases are chosen
+cases.toml (``graders.exercises.spec_files.CaseSpec``); the convolution and pooling cases are chosen
 so that every classic mistake shows (graders/exercises/conv_backward/cases.toml says how).
 ``random_cases`` draws each input from a SeedSource (graders/core/seeds.py), in the order the
 case lists them: float64, standard normal (so dout is never all ones), except inputs drawn as

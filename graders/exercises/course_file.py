@@ -25,7 +25,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from graders.exercises.folder import ExerciseFolder, ExerciseFormatError, builtin_folders, discover, read_toml
+from graders.exercises.folder import ExerciseFolder, builtin_folders, discover
+from graders.exercises.spec_files import ExerciseFormatError, read_toml
 
 COURSE_FILE = "course.toml"
 COURSE_ENV = "BACKPROP_LAB_COURSE"
