@@ -264,7 +264,7 @@ def _init_worker(grader, hide, slots, main_pid):
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process decides what Ctrl-C does
     # Die with the main process, however it ends (Ctrl-C twice, SIGTERM, SIGKILL): the zygote dies with
     # this process and each child with its zygote, so nothing is left running. Working folders left
-    # behind are removed by the next sandbox that starts (graders.engine.sandbox.trusted.remove_stale_workroots).
+    # behind are removed by the next sandbox that starts (graders.engine.sandbox.workroots.remove_stale_workroots).
     import ctypes
     ctypes.CDLL(None).prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
     if os.getppid() != main_pid:

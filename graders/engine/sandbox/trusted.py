@@ -23,7 +23,6 @@ this machine supports.
 import importlib.util
 import json
 import os
-import re
 import select
 import shutil
 import signal
@@ -32,14 +31,17 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, replace
 from pathlib import Path
 
 import numpy as np
 
-from .child import DONE, READY_HEADER
+from .child import READY_HEADER
 from .limits import Limits
-from .wire import _LEN, MAX_HEADER_BYTES, decode_value, pack_message, split_frames
+from .outcome import CaseOutcome, RunResult, SandboxError
+from .transcript import RunTranscript, interpret
+from .wire import _LEN, MAX_HEADER_BYTES, pack_message, split_frames
+from .workroots import WORKROOT_PREFIX, remove_stale_workroots
 
 _HERE = Path(__file__).resolve().parent
 _GRADERS = _HERE.parent.parent
@@ -52,9 +54,6 @@ SANDBOX_UID_BASE = 1_900_000_000
 # Seconds the zygote may take beyond the method's own time limit before we give up on it.
 _GRACE = 10.0
 _STARTUP_TIMEOUT = 60.0
-# How long to keep reading a channel or the output after the child ended (a descendant may hold it).
-_LINGER = 0.5
-WORKROOT_PREFIX = "backprop-lab-sandbox-"
 
 _BOOT = """\
 import importlib, json, sys, types
@@ -73,43 +72,6 @@ importlib.import_module("_backprop_sandbox.zygote").main(cfg)
 """
 
 
-class SandboxError(RuntimeError):
-    """The sandbox itself failed (a problem of the grader or the machine, not the student's)."""
-
-
-@dataclass(frozen=True)
-class SandboxCase:
-    """One case to run: ``runner.run_case(cls, kind, params, inputs)``."""
-    kind: str
-    params: dict
-    inputs: dict  # name -> ndarray
-
-
-@dataclass
-class CaseOutcome:
-    """What one case gave: the outputs the student's code returned, or a message why not."""
-    outputs: dict | None = None
-    error: str | None = None
-
-
-@dataclass
-class RunResult:
-    cases: list                     # CaseOutcome per case, in the order sent
-    status: str                     # finished | timeout | crashed | exited | overflow | worker_lost
-    seconds: float = 0.0
-    output: str = ""                # the first output_excerpt bytes the code printed
-    output_bytes: int = 0           # bytes of printed output that reached the grader
-    output_cut: bool = False        # the code printed more than Limits.output_bytes: the rest was dropped
-    max_rss_kib: int | None = None
-    details: dict = field(default_factory=dict)
-
-    def summary(self):
-        """JSON-ready timings and process facts (no arrays)."""
-        data = asdict(self)
-        data.pop("cases")
-        return data
-
-
 def _json_default(value):
     if isinstance(value, np.integer):
         return int(value)
@@ -121,112 +83,12 @@ def _json_default(value):
 
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
-def printable(text, limit=3000):
-    """Student-made text (messages, printed output) made safe for a terminal or a CSV: no control
-    characters (escape sequences, carriage returns) except newlines and tabs; at most ``limit``."""
-    text = str(text) if limit is None else str(text)[:limit]
-    return _CONTROL.sub("\ufffd", text)
-
-
-def _signal_name(number):
-    try:
-        return signal.Signals(number).name
-    except ValueError:
-        return f"signal {number}"
-
-
-
-def _pid_alive(pid):
-    """True while process ``pid`` exists and is not a zombie (an orphan whose reaper never reaps)."""
-    try:
-        with open(f"/proc/{pid}/stat", "rb") as f:
-            state = f.read().rsplit(b")", 1)[1].split()[0]
-    except (OSError, IndexError):
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            return False
-        except OSError:
-            return True
-        return True
-    return state not in (b"Z", b"X")
-
-
-def remove_stale_workroots(tmp=None):
-    """Remove the working folders of sandboxes whose process is gone (a batch killed with SIGKILL
-    cannot clean up after itself: the next one does). Returns the folders removed."""
-    tmp = Path(tmp or tempfile.gettempdir())
-    removed = []
-    for folder in tmp.glob(WORKROOT_PREFIX + "*"):
-        match = re.fullmatch(re.escape(WORKROOT_PREFIX) + r"(\d+)-.*", folder.name)
-        try:
-            if not match or folder.is_symlink() or folder.stat().st_uid != os.geteuid():
-                continue
-        except OSError:
-            continue
-        if not _pid_alive(int(match.group(1))):
-            shutil.rmtree(folder, ignore_errors=True)
-            removed.append(folder)
-    return removed
-
-
 def _module_dir(name):
     spec = importlib.util.find_spec(name)
     if spec is None or not spec.origin:
         return None
     path = Path(spec.origin).resolve()
     return str(path.parent.parent if path.name == "__init__.py" else path.parent)
-
-
-class _Run:
-    """What this process reads during one run: the child's channel and its printed output."""
-
-    def __init__(self, channel, out_r, limits):
-        self.channel, self.out_r, self.limits = channel, out_r, limits
-        self.data = bytearray()       # the channel's bytes after READY
-        self.output = bytearray()     # the first output_excerpt bytes printed
-        self.output_bytes = 0
-        self.open = {channel.fileno(), out_r}
-        self.overflow = self.done = False
-
-    def pump(self, ready):
-        """Read what is ready on the channel and the output pipe."""
-        if self.out_r in ready:
-            chunk = os.read(self.out_r, 1 << 20)
-            if chunk:
-                room = self.limits.output_excerpt - len(self.output)
-                if room > 0:
-                    self.output += chunk[:room]
-                self.output_bytes += len(chunk)
-            else:
-                self.open.discard(self.out_r)
-        if self.channel.fileno() in ready:
-            try:
-                chunk = self.channel.recv(1 << 20)
-            except OSError:
-                chunk = b""
-            if chunk and self.overflow:
-                pass  # too much already: read on (so the child never blocks) and drop it
-            elif chunk:
-                self.data += chunk
-                if len(self.data) > self.limits.result_bytes:
-                    self.overflow = True
-                elif self.data.endswith(DONE):
-                    self.done = True
-            else:
-                self.open.discard(self.channel.fileno())
-
-    def linger(self):
-        """After the child ended: what is still in the pipes, briefly."""
-        end = time.monotonic() + _LINGER
-        while self.open and not self.overflow and time.monotonic() < end:
-            ready, _, _ = select.select(list(self.open), [], [], max(0.0, end - time.monotonic()))
-            if not ready:
-                break
-            self.pump(ready)
 
 
 class Sandbox:
@@ -429,7 +291,7 @@ class Sandbox:
         channel, childs_channel = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         out_r, out_w = os.pipe()
         limits = self.limits if timeout is None else replace(self.limits, timeout=float(timeout))
-        run = _Run(channel, out_r, limits)
+        run = RunTranscript(channel, out_r, limits)
         try:
             try:
                 socket.send_fds(self._control, [json.dumps({"run": serial, "timeout": limits.timeout}).encode()],
@@ -450,7 +312,7 @@ class Sandbox:
         finally:
             channel.close()
             os.close(out_r)
-        return self._interpret(reply, run, len(cases), limits)
+        return interpret(reply, run, len(cases), limits)
 
     def _converse(self, serial, run, message, limits):
         """Wait for READY, send the job, read until the child is done -> the zygote's ``ended``."""
@@ -507,84 +369,3 @@ class Sandbox:
         if isinstance(header, dict) and isinstance(header.get("sandbox_error"), str):
             self._containment_error = header["sandbox_error"][:2000]
         return False
-
-
-    def _interpret(self, reply, run, n_cases, limits):
-        """The zygote's ``ended`` and what the child sent after READY -> RunResult. Nothing the child
-        sent can raise here: a frame that cannot be read is that case's error."""
-        outcomes, setup_error = {}, None
-        stream = bytes(run.data[:limits.result_bytes])
-        reply = dict(reply, overflow=run.overflow)
-        for frame, blobs in split_frames(stream):
-            if not isinstance(frame, dict) or frame.get("done") is True:
-                continue
-            if isinstance(frame.get("setup_error"), str) and setup_error is None:
-                setup_error = printable(frame["setup_error"]) or "your code could not be run"
-            index = frame.get("case")
-            if type(index) is int and 0 <= index < n_cases and index not in outcomes:
-                outcomes[index] = self._case_outcome(frame, blobs)
-
-        if reply["timed_out"] and not run.done:
-            status = "timeout"
-            first = (f"did not finish within {limits.timeout:g} s, so the grader stopped it "
-                     f"(an endless loop, or far too slow)")
-            later = "not run: an earlier case did not finish in time"
-        elif run.overflow:
-            status = "overflow"
-            first = f"your code sent back more than {limits.result_bytes:,} bytes of results"
-            later = "not run: an earlier case sent back too much data"
-        elif reply["signal"] is not None and not run.done:
-            status = "crashed"
-            name = _signal_name(reply["signal"])
-            if reply["signal"] == signal.SIGKILL:
-                first = ("the process running your code was killed (SIGKILL): it used too much "
-                         "memory, or killed itself")
-            elif reply["signal"] == signal.SIGXCPU:
-                first = "your code used too much CPU time, so the grader stopped it"
-            else:
-                first = f"the process running your code crashed ({name})"
-            later = "not run: the process running your code ended during an earlier case"
-        else:
-            code = reply["exit_code"]
-            status = "finished" if len(outcomes) == n_cases or setup_error else "exited"
-            first = (f"your code ended the grading process (exit code {code}: os._exit, or "
-                     f"sys.exit outside the method?) before this case finished")
-            later = "not run: the process running your code ended during an earlier case"
-
-        cases, missing = [], 0
-        for i in range(n_cases):
-            if i in outcomes:
-                cases.append(outcomes[i])
-            elif setup_error is not None:
-                cases.append(CaseOutcome(error=setup_error))
-            else:
-                cases.append(CaseOutcome(error=first if missing == 0 else later))
-                missing += 1
-        return RunResult(cases, status, seconds=reply["seconds"],
-                         output=printable(bytes(run.output).decode("utf-8", "replace"), 1 << 16),
-                         output_bytes=run.output_bytes, output_cut=run.output_bytes >= limits.output_bytes,
-                         max_rss_kib=reply["max_rss_kib"])
-
-    @staticmethod
-    def _case_outcome(frame, blobs):
-        try:
-            return Sandbox._read_case(frame, blobs)
-        except Exception:  # RecursionError, MemoryError ... from hostile bytes: this case's outcome
-            return CaseOutcome(error="the results of this case could not be read")
-
-    @staticmethod
-    def _read_case(frame, blobs):
-        if "error" in frame:
-            return CaseOutcome(error=printable(frame["error"]) or "your code raised an error")
-        outputs = frame.get("outputs")
-        if not isinstance(outputs, dict):
-            return CaseOutcome(error="the results of this case could not be read")
-        for name, desc in outputs.items():
-            if isinstance(desc, dict) and desc.get("type") == "too_big":
-                return CaseOutcome(error=f"{printable(name, 100)} is an array of shape "
-                                         f"{printable(desc.get('shape'), 100)} ({printable(desc.get('nbytes'), 30)} "
-                                         f"bytes), far larger than expected")
-        try:
-            return CaseOutcome(outputs={printable(k, 100): decode_value(v, blobs) for k, v in outputs.items()})
-        except ValueError as exc:
-            return CaseOutcome(error=f"the results of this case could not be read: {printable(exc, 300)}")
