@@ -10,7 +10,10 @@ the same rules and say the same things:
 - ``match_mistakes`` names the known wrong implementation whose outputs equal the student's.
 - ``feedback_text`` / ``case_lines`` write it all up.
 
-It needs numpy only and imports nothing else of backprop-lab: students receive it.
+Every message speaks the language chosen when it is made (``utils.i18n``: English, or Chinese from the
+``utils`` catalogue); a text made in one language is recognised in any (``in_any_language``).
+
+It needs numpy only and imports nothing else of backprop-lab but ``utils``: students receive it.
 """
 import re
 import traceback
@@ -19,11 +22,65 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from utils.i18n import DOMAIN, LANGUAGES, LOCALE_DIR, N_, _, ngettext, translations
+
+
 class NondeterministicOutput(Exception):
     """The same code gave different outputs on two runs with the same inputs."""
 
 
-NONDETERMINISTIC = "your code gave different results on two runs with the same inputs"
+NONDETERMINISTIC = N_("your code gave different results on two runs with the same inputs")
+RAISED = N_("your code raised {error}")  # the first line of describe_exception's text
+
+
+def in_any_language(message):
+    """The translations of ``message`` in every language of the course (English included): a text made
+    in any of them (a sandbox's, a self-check's) is recognised whatever the language now chosen."""
+    return {translations(LOCALE_DIR, DOMAIN, lang).gettext(message) for lang in LANGUAGES}
+
+
+def is_nondeterministic(error):
+    """True for describe_exception's text about outputs that changed between two runs (any language)."""
+    return error is not None and any(error.startswith(head) for head in in_any_language(NONDETERMINISTIC))
+
+
+def raised_heads(summary):
+    """The first lines of describe_exception's text for an error ``summary`` ("ValueError: ..."), in every
+    language."""
+    return {template.format(error=summary) for template in in_any_language(RAISED)}
+
+
+def is_raised(error, summary=""):
+    """True when ``error`` is describe_exception's text about an exception whose summary starts with
+    ``summary`` (any exception when it is ""), in any language."""
+    return error is not None and any(error.startswith(head) for head in raised_heads(summary))
+
+
+def join_and(items):
+    """"dx and self.dW", "a and b and c": names joined in the language's way."""
+    items = list(items)
+    text = items[0] if items else ""
+    for item in items[1:]:
+        text = _("{first} and {second}").format(first=text, second=item)
+    return text
+
+
+def join_or(items):
+    """"N or C": names joined, either one."""
+    items = list(items)
+    text = items[0] if items else ""
+    for item in items[1:]:
+        text = _("{first} or {second}").format(first=text, second=item)
+    return text
+
+
+def join_semicolons(items):
+    """Titles joined by semicolons ("; " in English)."""
+    items = list(items)
+    text = items[0] if items else ""
+    for item in items[1:]:
+        text = _("{first}; {second}").format(first=text, second=item)
+    return text
 
 
 def _same_output(a, b):
@@ -89,15 +146,20 @@ def run_layer(cls, plan, params, inputs, runs=2):
     Returns {output name: value}, in the plan's order (a missing attribute reads as None).
     """
     if not callable(cls):
-        raise TypeError(f"expected the class {plan.get('class', '')}, got {_kind(cls)}")
+        raise TypeError(_("expected the class {name}, got {kind}").format(name=plan.get("class", ""),
+                                                                          kind=_kind(cls)))
     first = _run_once(cls, plan, params, inputs)
     labels = {output["name"]: output_label(output) for output in plan["outputs"]}
-    for _ in range(runs - 1):
+    for _run in range(runs - 1):
         names, where = _differing(first, _run_once(cls, plan, params, inputs), labels)
+        if names and where:
+            raise NondeterministicOutput(
+                _("{outputs} changed between two runs (first at {where}): the code reads memory it does not own, "
+                  "or keeps something from an earlier layer").format(outputs=join_and(names), where=where))
         if names:
             raise NondeterministicOutput(
-                f"{' and '.join(names)} changed between two runs"
-                + (f" (first at {where})" if where else "") + ": the code reads memory it does not own, or keeps something from an earlier layer")
+                _("{outputs} changed between two runs: the code reads memory it does not own, or keeps something "
+                  "from an earlier layer").format(outputs=join_and(names)))
     return first
 
 
@@ -147,22 +209,26 @@ def describe_exception(exc, cls=None):
     Only frames from the file (or notebook cell) that defines ``cls`` are shown: a student
     needs the line of theirs that failed, not numpy's internals.
 
-    Returns text: "your code raised " + the error_summary, then up to three
+    Returns text: "your code raised " + the error_summary (RAISED), then up to three
     "line 12, in backward: <code>" lines.
     """
     if isinstance(exc, NondeterministicOutput):
-        return (f"{NONDETERMINISTIC}: {exc}.\n"
-                f"  Regrading would then give another score. Look for values read before they are written "
-                f"(np.empty never filled) or a view that reaches past the end of its array (as_strided, "
-                f"np.ndarray(buffer=...)): every value you read must be one you computed.")
-    lines = ["your code raised " + error_summary(exc)]
+        return _("your code gave different results on two runs with the same inputs: {what}.\n"
+                 "  Regrading would then give another score. Look for values read before they are written "
+                 "(np.empty never filled) or a view that reaches past the end of its array (as_strided, "
+                 "np.ndarray(buffer=...)): every value you read must be one you computed.").format(what=exc)
+    lines = [_(RAISED).format(error=error_summary(exc))]
     if isinstance(exc, NotImplementedError):
-        lines.append("  The exercise is not answered yet: replace `raise NotImplementedError()` with your code.")
+        lines.append(_("  The exercise is not answered yet: replace `raise NotImplementedError()` with your code."))
     files = _class_files(cls) if cls is not None else set()
     frames = [frame for frame in traceback.extract_tb(exc.__traceback__) if frame.filename in files]
     for frame in frames[-3:]:
         code = (frame.line or "").strip()
-        lines.append(f"  line {frame.lineno}, in {frame.name}" + (f": {code}" if code else ""))
+        if code:
+            lines.append(_("  line {line}, in {function}: {code}").format(line=frame.lineno, function=frame.name,
+                                                                         code=code))
+        else:
+            lines.append(_("  line {line}, in {function}").format(line=frame.lineno, function=frame.name))
     return "\n".join(lines)
 
 
@@ -209,11 +275,11 @@ def _kind(value):
     if value is None:
         return "None"
     if isinstance(value, tuple):
-        return f"a tuple of {len(value)} items"
+        return _("a tuple of {count} items").format(count=len(value))
     if isinstance(value, np.generic):
-        return f"a single {value.dtype} number"
+        return _("a single {dtype} number").format(dtype=value.dtype)
     name = type(value).__name__
-    return f"an {name}" if name[:1].lower() in "aeiou" else f"a {name}"
+    return (_("an {type}") if name[:1].lower() in "aeiou" else _("a {type}")).format(type=name)
 
 
 def _number(value):
@@ -225,9 +291,10 @@ def _compare_one(name, got, expected, atol, described=None):
     described = described or {}
     source = described.get("from", "")
     label = output_label(described) if described else name
-    method = described.get("by", "the method")
+    method = described.get("by", _("the method"))
     like = described.get("like")
-    shape_hint = f"{tuple(expected.shape)} (the shape of {like})" if like else str(expected.shape)
+    shape_hint = (_("{shape} (the shape of {like})").format(shape=tuple(expected.shape), like=like) if like
+                  else str(expected.shape))
     n_total = int(expected.size)
 
     def structural(message):
@@ -236,30 +303,43 @@ def _compare_one(name, got, expected, atol, described=None):
     returned = not source.startswith("self.")
     if got is None:
         if returned:
-            return structural(f"{method} returned None instead of {name}: is `return {name}` missing?")
-        return structural(f"{label} is None: {method} must store its result in {label}.")
+            return structural(_("{method} returned None instead of {name}: is `return {name}` missing?").format(
+                method=method, name=name))
+        return structural(_("{label} is None: {method} must store its result in {label}.").format(
+            label=label, method=method))
     if isinstance(got, tuple) and returned:
-        return structural(f"{method} returned {_kind(got)}; it must return {name} alone (and store the other "
-                          f"{'gradients' if method == 'backward' else 'results'} in the layer's attributes).")
+        if method == "backward":
+            message = _("{method} returned {kind}; it must return {name} alone (and store the other gradients in "
+                        "the layer's attributes).")
+        else:
+            message = _("{method} returned {kind}; it must return {name} alone (and store the other results in "
+                        "the layer's attributes).")
+        return structural(message.format(method=method, kind=_kind(got), name=name))
     if not isinstance(got, np.ndarray):
-        return structural(f"{label} is {_kind(got)}; expected a numpy array of shape {shape_hint}.")
+        return structural(_("{label} is {kind}; expected a numpy array of shape {shape}.").format(
+            label=label, kind=_kind(got), shape=shape_hint))
     if got.shape != expected.shape:
-        message = f"{label} has shape {tuple(got.shape)}; expected {shape_hint}."
         if got.size == expected.size:
-            message += " It has the right number of elements: a reshape or transpose is off."
-        return structural(message)
+            message = _("{label} has shape {shape}; expected {expected}. It has the right number of elements: a "
+                        "reshape or transpose is off.")
+        else:
+            message = _("{label} has shape {shape}; expected {expected}.")
+        return structural(message.format(label=label, shape=tuple(got.shape), expected=shape_hint))
     if expected.dtype == np.bool_:  # a stored mask (a forward's): the same True/False values, compared as 0/1
         if got.dtype != np.bool_:
-            return structural(f"{label} has dtype {got.dtype}; expected bool, a mask.")
+            return structural(_("{label} has dtype {dtype}; expected bool, a mask.").format(label=label,
+                                                                                           dtype=got.dtype))
         got, expected = got.astype(np.float64), expected.astype(np.float64)
     note = None
     if got.dtype != expected.dtype:
         # Values decide: float32 (or int) numbers within atol pass, as they would on Educoder. Booleans,
         # complex numbers and objects are not gradients of real inputs.
         if got.dtype == np.bool_ or not (np.issubdtype(got.dtype, np.floating) or np.issubdtype(got.dtype, np.integer)):
-            return structural(f"{label} has dtype {got.dtype}; expected {expected.dtype}, the dtype of the inputs.")
-        note = (f"{label} has dtype {got.dtype}; {expected.dtype}, the dtype of the inputs, is expected. Only the "
-                f"values are graded, but a lower precision can cost you the {atol:g} tolerance.")
+            return structural(_("{label} has dtype {dtype}; expected {expected}, the dtype of the inputs.").format(
+                label=label, dtype=got.dtype, expected=expected.dtype))
+        note = _("{label} has dtype {dtype}; {expected}, the dtype of the inputs, is expected. Only the values are "
+                 "graded, but a lower precision can cost you the {atol} tolerance.").format(
+            label=label, dtype=got.dtype, expected=expected.dtype, atol=f"{atol:g}")
         got = got.astype(np.float64)
 
     diff = np.abs(got - expected)
@@ -267,7 +347,8 @@ def _compare_one(name, got, expected, atol, described=None):
     max_error = float(diff.flat[worst_flat]) if diff.size else 0.0
     worst = tuple(int(i) for i in np.unravel_index(worst_flat, diff.shape)) if diff.size else ()
     if max_error <= atol:  # False for NaN
-        return OutputResult(name, True, f"{label} is correct (largest error {max_error:.1e}).",
+        return OutputResult(name, True, _("{label} is correct (largest error {error}).").format(
+                                label=label, error=f"{max_error:.1e}"),
                             max_error, worst, 0, n_total, note=note, label=label)
     if np.isnan(max_error):
         max_error = float("inf")
@@ -277,14 +358,19 @@ def _compare_one(name, got, expected, atol, described=None):
     n_nonfinite = int(np.count_nonzero(nonfinite))
     if n_nonfinite:
         first = tuple(int(i) for i in np.argwhere(nonfinite)[0])
-        message = (f"{label} contains {n_nonfinite} NaN or inf value(s), the first at index {first}; "
-                   f"NaN and inf never pass.")
         others = n_wrong - n_nonfinite
         if others:
-            message += f" Besides, {others} finite value(s) are off by more than {atol:g}."
+            message = _("{label} contains {count} NaN or inf value(s), the first at index {index}; NaN and inf never "
+                        "pass. Besides, {others} finite value(s) are off by more than {atol}.")
+        else:
+            message = _("{label} contains {count} NaN or inf value(s), the first at index {index}; NaN and inf never "
+                        "pass.")
+        message = message.format(label=label, count=n_nonfinite, index=first, others=others, atol=f"{atol:g}")
         return OutputResult(name, False, message, max_error, first, n_wrong, n_total, note=note, label=label)
-    message = (f"{label}: {n_wrong} of {n_total} values are off by more than {atol:g}; the largest error is "
-               f"{max_error:.3g} at index {worst} (yours {_number(got[worst])}, expected {_number(expected[worst])}).")
+    message = _("{label}: {wrong} of {total} values are off by more than {atol}; the largest error is {error} at "
+                "index {index} (yours {yours}, expected {expected}).").format(
+        label=label, wrong=n_wrong, total=n_total, atol=f"{atol:g}", error=f"{max_error:.3g}", index=worst,
+        yours=_number(got[worst]), expected=_number(expected[worst]))
     return OutputResult(name, False, message, max_error, worst, n_wrong, n_total, note=note, label=label)
 
 
@@ -337,7 +423,7 @@ class Candidate:
 
 def _raised(error_text, summary):
     """True when error_text reports exactly the error ``summary`` ("ValueError: ..."), whole message."""
-    for head in ("your code raised " + summary, summary):
+    for head in (*raised_heads(summary), summary):
         if error_text == head or error_text.startswith(head + "\n"):
             return True
     return False
@@ -438,7 +524,7 @@ def _indent(text, prefix="    "):
 def _error_signature(error):
     """(the error's first part, its traceback lines): one error, whatever the numbers in its message."""
     lines = error.splitlines()
-    return lines[0].split(":", 1)[0], tuple(lines[1:])
+    return re.split("[:：]", lines[0], maxsplit=1)[0], tuple(lines[1:])  # a colon, ASCII or full-width (Chinese)
 
 
 def _structural_signature(outputs):
@@ -455,7 +541,7 @@ def _error_lines(case, seen):
     a reference to the case where it was shown: every error is shown once, with its line."""
     signature = _error_signature(case.error)
     if signature in seen:
-        return [_indent(f"the same error as in {seen[signature]} ({signature[0]}).")]
+        return [_indent(_("the same error as in {case} ({error}).").format(case=seen[signature], error=signature[0]))]
     seen[signature] = case.name
     return [_indent(case.error)]
 
@@ -467,7 +553,8 @@ def case_lines(case, show_error=True, seen=None, brief=False):
     type or shape problem with other sizes) is then only referred to.
     """
     mark = "✓" if case.passed else "✗"
-    lines = [f"{mark} {case.name}: {case.description} [{case.setting}]"]
+    lines = [_("{mark} {case}: {description} [{setting}]").format(mark=mark, case=case.name,
+                                                                   description=case.description, setting=case.setting)]
     if case.passed:
         return lines
     seen = {} if seen is None else seen
@@ -475,9 +562,11 @@ def case_lines(case, show_error=True, seen=None, brief=False):
         if case.error is not None and show_error:
             lines += _error_lines(case, seen)
         wrong = [(output.label or output.name) for output in case.outputs if not output.passed]
-        if wrong:
-            lines.append(_indent(f"{' and '.join(wrong)} wrong"
-                                 + (": " + "; ".join(m.title for m in case.diagnosis) if case.diagnosis else "")))
+        if wrong and case.diagnosis:
+            lines.append(_indent(_("{outputs} wrong: {mistakes}").format(
+                outputs=join_and(wrong), mistakes=join_semicolons(m.title for m in case.diagnosis))))
+        elif wrong:
+            lines.append(_indent(_("{outputs} wrong").format(outputs=join_and(wrong))))
         return lines
     if case.error is not None:
         if show_error:
@@ -487,16 +576,19 @@ def case_lines(case, show_error=True, seen=None, brief=False):
         wrong = [output for output in case.outputs if not output.passed]
         right = [(output.label or output.name) for output in case.outputs if output.passed]
         if signature is not None and signature in seen:
-            labels = " and ".join((output.label or output.name) for output in wrong)
-            lines.append(_indent(f"{labels}: the same problem as in {seen[signature]}."))
+            labels = join_and((output.label or output.name) for output in wrong)
+            lines.append(_indent(_("{outputs}: the same problem as in {case}.").format(outputs=labels,
+                                                                                     case=seen[signature])))
         else:
             lines += [_indent(output.message) for output in wrong]
             if right:
-                lines.append(_indent(f"{' and '.join(right)} {'is' if len(right) == 1 else 'are'} correct."))
+                lines.append(_indent(ngettext("{outputs} is correct.", "{outputs} are correct.", len(right)).format(
+                    outputs=join_and(right))))
             if signature is not None:
                 seen[signature] = case.name
     if case.diagnosis:
-        lines.append(_indent("this looks like: " + "; ".join(mistake.title for mistake in case.diagnosis)))
+        lines.append(_indent(_("this looks like: {mistakes}").format(
+            mistakes=join_semicolons(mistake.title for mistake in case.diagnosis))))
     return lines
 
 
@@ -504,8 +596,8 @@ def diagnosis_lines(cases, limit=3):
     """'Likely mistake: <title> (in k cases)' and its hint, for the mistakes found across cases."""
     lines = []
     for mistake, count in summarize_diagnoses(cases)[:limit]:
-        where = f" (in {count} case{'s' if count != 1 else ''})"
-        lines.append(f"Likely mistake: {mistake.title}{where}")
+        lines.append(ngettext("Likely mistake: {title} (in {count} case)", "Likely mistake: {title} (in {count} cases)",
+                              count).format(title=mistake.title, count=count))
         lines.append(_indent(mistake.hint, "  "))
     return lines
 
@@ -514,7 +606,7 @@ def finding_lines(findings, limit=3):
     """'What the experiments show: <title>' and its hint, for the hints found by experiment (utils.probing)."""
     lines = []
     for finding in list(findings)[:limit]:
-        lines.append(f"What the experiments show: {finding.title}")
+        lines.append(_("What the experiments show: {title}").format(title=finding.title))
         lines.append(_indent(finding.hint, "  "))
     return lines
 
@@ -549,16 +641,19 @@ def feedback_text(cases, score=None, max_score=None, verbose=False, detailed=3, 
     failed = [case for case in cases if not case.passed]
     notes = note_lines(cases)
     if not failed:
-        summary = f"All {n} cases passed."
+        summary = _("All {count} cases passed.").format(count=n)
         lines = [line for case in cases for line in case_lines(case)] if verbose else []
         return "\n".join(lines + [summary] + notes)
-    summary = f"{len(passed)} of {n} cases passed"
-    summary += f": {score:g} of {max_score:g} points." if score is not None and max_score is not None else "."
+    if score is not None and max_score is not None:
+        summary = _("{passed} of {total} cases passed: {score} of {max_score} points.").format(
+            passed=len(passed), total=n, score=f"{score:g}", max_score=f"{max_score:g}")
+    else:
+        summary = _("{passed} of {total} cases passed.").format(passed=len(passed), total=n)
     errors = {case.error for case in failed}
     same_error = len(failed) > 1 and len(errors) == 1 and None not in errors
     lines = [summary]
     if same_error:
-        lines.append("Every failing case: " + failed[0].error)
+        lines.append(_("Every failing case: {error}").format(error=failed[0].error))
     lines += diagnosis_lines(cases)
     lines += finding_lines(findings)
     seen = {}
@@ -572,7 +667,7 @@ def feedback_text(cases, score=None, max_score=None, verbose=False, detailed=3, 
             lines += case_lines(case, True, seen)
             shown += 1
     if passed and not verbose:
-        lines.append("✓ passed: " + ", ".join(case.name for case in passed))
+        lines.append(_("✓ passed: {cases}").format(cases=", ".join(case.name for case in passed)))
     return "\n".join(lines + notes)
 
 
@@ -581,6 +676,7 @@ def note_lines(cases):
     notes = []
     for case in cases:
         for output in case.outputs:
-            if output.note and f"Note: {output.note}" not in notes:
-                notes.append(f"Note: {output.note}")
+            note = _("Note: {note}").format(note=output.note) if output.note else None
+            if note and note not in notes:
+                notes.append(note)
     return notes

@@ -10,6 +10,8 @@ included, trains and tests on the same images.
 """
 import numpy as np
 
+from utils.i18n import _
+
 TEST_FRACTION = 0.2  # 360 of the 1,797 images are held out for testing
 SPLIT_SEED = 0
 
@@ -30,8 +32,8 @@ def load_digits_split(test_fraction=TEST_FRACTION, seed=SPLIT_SEED):
         from sklearn.datasets import load_digits
         from sklearn.model_selection import train_test_split
     except ImportError:
-        raise ImportError("The digits come with scikit-learn, which is not installed here: "
-                          "pip install -r requirements.txt (from the course folder)") from None
+        raise ImportError(_("The digits come with scikit-learn, which is not installed here: "
+                            "pip install -r requirements.txt (from the course folder)")) from None
     digits = load_digits()
     x = (digits.images / 16.0).astype(np.float64)[:, np.newaxis]  # (1797, 1, 8, 8)
     t = digits.target.astype(np.int64)

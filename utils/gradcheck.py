@@ -1,6 +1,8 @@
 """Check a backward pass against finite differences (after CS231n's gradient_check)."""
 import numpy as np
 
+from utils.i18n import _
+
 
 def numerical_gradient_array(f, x, dout, h=1e-5):
     """Central-difference gradient of sum(f(x) * dout) with respect to x.
@@ -20,7 +22,8 @@ def numerical_gradient_array(f, x, dout, h=1e-5):
     """
     x_arr = np.asarray(x)
     if not np.issubdtype(x_arr.dtype, np.floating):
-        raise ValueError(f"numerical_gradient_array: x must be a float array, got dtype {x_arr.dtype}")
+        raise ValueError(_("numerical_gradient_array: x must be a float array, got dtype {dtype}").format(
+            dtype=x_arr.dtype))
     dout = np.asarray(dout)
     grad = np.zeros(x_arr.shape, dtype=np.float64)
     for ix in np.ndindex(*x_arr.shape):
@@ -31,7 +34,8 @@ def numerical_gradient_array(f, x, dout, h=1e-5):
         neg = np.array(f(x_arr), dtype=np.float64)
         x_arr[ix] = old  # restore before the next element
         if pos.shape != dout.shape:
-            raise ValueError(f"numerical_gradient_array: f(x) has shape {pos.shape}, dout has {dout.shape}")
+            raise ValueError(_("numerical_gradient_array: f(x) has shape {shape}, dout has {dout_shape}").format(
+                shape=pos.shape, dout_shape=dout.shape))
         grad[ix] = np.sum((pos - neg) * dout) / (2 * h)
     return grad
 
@@ -41,7 +45,7 @@ def rel_error(x, y):
     x = np.asarray(x, dtype=np.float64)
     y = np.asarray(y, dtype=np.float64)
     if x.shape != y.shape:
-        raise ValueError(f"rel_error: shapes differ, {x.shape} vs {y.shape}")
+        raise ValueError(_("rel_error: shapes differ, {x_shape} vs {y_shape}").format(x_shape=x.shape, y_shape=y.shape))
     if x.size == 0:
         return 0.0
     return float(np.max(np.abs(x - y) / np.maximum(1e-8, np.abs(x) + np.abs(y))))

@@ -13,6 +13,8 @@ Row ``(n, oh, ow)`` of ``col`` is the window of image ``n`` whose top-left corne
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
+from utils.i18n import _
+
 
 # col2im sums this much of col at a time: about a core's L2 cache.
 _BATCH_BYTES = 2 ** 20
@@ -29,9 +31,9 @@ def conv_output_size(size, filter_size, stride=1, pad=0):
 
 def _check_int(name, value, minimum):
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
-        raise ValueError(f"{name} must be an integer, got {value!r}")
+        raise ValueError(_("{name} must be an integer, got {value}").format(name=name, value=repr(value)))
     if value < minimum:
-        raise ValueError(f"{name} must be >= {minimum}, got {value}")
+        raise ValueError(_("{name} must be >= {minimum}, got {value}").format(name=name, minimum=minimum, value=value))
 
 
 def _check_geometry(shape, filter_h, filter_w, stride, pad, caller):
@@ -42,12 +44,15 @@ def _check_geometry(shape, filter_h, filter_w, stride, pad, caller):
     _check_int("pad", pad, 0)
     if len(shape) != 4:
         name = "input_data" if caller == "im2col" else "input_shape"
-        raise ValueError(f"{caller}: {name} must be 4-D (N, C, H, W), got shape {tuple(shape)}")
+        raise ValueError(_("{caller}: {name} must be 4-D (N, C, H, W), got shape {shape}").format(
+            caller=caller, name=name, shape=tuple(shape)))
     N, C, H, W = shape
     if H + 2 * pad < filter_h or W + 2 * pad < filter_w:
         raise ValueError(
-            f"{caller}: the {filter_h}x{filter_w} filter (filter_h x filter_w) is larger than the "
-            f"padded input {H + 2 * pad}x{W + 2 * pad} (input shape {tuple(shape)}, pad={pad})")
+            _("{caller}: the {filter_h}x{filter_w} filter (filter_h x filter_w) is larger than the padded input "
+              "{padded_h}x{padded_w} (input shape {shape}, pad={pad})").format(
+                caller=caller, filter_h=filter_h, filter_w=filter_w, padded_h=H + 2 * pad, padded_w=W + 2 * pad,
+                shape=tuple(shape), pad=pad))
 
 
 def im2col(input_data, filter_h, filter_w, stride=1, pad=0):
@@ -103,9 +108,11 @@ def col2im(col, input_shape, filter_h, filter_w, stride=1, pad=0):
     expected = (N * out_h * out_w, C * filter_h * filter_w)
     if col.size != expected[0] * expected[1]:
         raise ValueError(
-            f"col2im: col has shape {col.shape} ({col.size} numbers), but input_shape {input_shape} with a "
-            f"{filter_h}x{filter_w} filter, stride={stride}, pad={pad} needs "
-            f"(N*out_h*out_w, C*filter_h*filter_w) = {expected} ({expected[0] * expected[1]} numbers)")
+            _("col2im: col has shape {shape} ({size} numbers), but input_shape {input_shape} with a "
+              "{filter_h}x{filter_w} filter, stride={stride}, pad={pad} needs (N*out_h*out_w, C*filter_h*filter_w) = "
+              "{expected} ({expected_size} numbers)").format(
+                shape=col.shape, size=col.size, input_shape=input_shape, filter_h=filter_h, filter_w=filter_w,
+                stride=stride, pad=pad, expected=expected, expected_size=expected[0] * expected[1]))
 
     if col.shape != expected and len(REGROUPED) < 8:
         REGROUPED.append((tuple(col.shape), expected))

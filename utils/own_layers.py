@@ -36,6 +36,7 @@ from pathlib import Path
 
 import numpy as np
 
+from utils.i18n import _
 from utils.im2col import col2im, im2col
 
 ASSIGNMENT = "conv_pool_backward"  # the assignment whose layers the capstone trains
@@ -62,26 +63,29 @@ def load_own_layers(folder=DEFAULT_FOLDER, fallback=None, check=True):
     - (Convolution, MaxPool): classes, to build the network with
     """
     if fallback not in FALLBACKS:
-        raise ValueError(f"fallback must be one of {', '.join(map(repr, FALLBACKS))}; got {fallback!r}")
+        raise ValueError(_("fallback must be one of {choices}; got {value}").format(
+            choices=", ".join(map(repr, FALLBACKS)), value=repr(fallback)))
     folder = Path(folder)
     if not folder.is_dir():
         raise OwnLayersError(
-            f"Cannot find your {ASSIGNMENT} folder at {folder.resolve()}.\n"
-            f"The capstone trains the layers you wrote there: put the {ASSIGNMENT} folder beside this "
-            f"assignment's folder (as nbgrader's fetch and the course zip lay them out), or pass its path: "
-            f"load_own_layers(folder='path/to/{ASSIGNMENT}').")
+            _("Cannot find your {assignment} folder at {path}.\n"
+              "The capstone trains the layers you wrote there: put the {assignment} folder beside this "
+              "assignment's folder (as nbgrader's fetch and the course zip lay them out), or pass its path: "
+              "load_own_layers(folder='path/to/{assignment}').").format(assignment=ASSIGNMENT, path=folder.resolve()))
 
     classes, problems = [], []
     for name in LEVELS:
         cls, problem = _load_level(folder, name, check)
         if problem is None:
-            print(f"{name}: yours, from {cls.notebook_path.name}; {cls.check_status}.")
+            print(_("{name}: yours, from {notebook}; {status}.").format(
+                name=name, notebook=cls.notebook_path.name, status=cls.check_status))
         elif fallback == "as_is" and cls is not None:
-            print(f"{name}: yours, used as it is (fallback='as_is') although {problem.splitlines()[0]}")
+            print(_("{name}: yours, used as it is (fallback='as_is') although {problem}").format(
+                name=name, problem=problem.splitlines()[0]))
         elif fallback == "frozen" and cls is not None:
             cls = frozen(cls)
-            print(f"{name}: your forward, with a backward that passes no gradient on (fallback='frozen'), "
-                  f"because {problem.splitlines()[0]}")
+            print(_("{name}: your forward, with a backward that passes no gradient on (fallback='frozen'), "
+                    "because {problem}").format(name=name, problem=problem.splitlines()[0]))
         else:
             problems.append((name, problem))
         classes.append(cls)
@@ -112,34 +116,40 @@ def _load_level(folder, name, check):
     found = _class_cells(folder, name)
     notebooks = sorted(p.name for p in folder.glob("*.ipynb"))
     if not found:
-        where = f"its notebooks ({', '.join(notebooks)})" if notebooks else "it (no .ipynb file there)"
-        return None, f"no code cell of {folder} defines `class {name}`: I looked in {where}."
+        if notebooks:
+            return None, _("no code cell of {folder} defines `class {name}`: I looked in its notebooks "
+                           "({notebooks}).").format(folder=folder, name=name, notebooks=", ".join(notebooks))
+        return None, _("no code cell of {folder} defines `class {name}`: I looked in it (no .ipynb file "
+                       "there).").format(folder=folder, name=name)
     path, index, source = found[0]
     try:
         cls = _run_class_cell(path, index, source, name)
     except Exception as exc:  # the cell itself does not run: a syntax error, a typo outside backward
-        return None, f"the `class {name}` cell of {path.name} does not run: {type(exc).__name__}: {exc}"
+        return None, _("the `class {name}` cell of {notebook} does not run: {error}").format(
+            name=name, notebook=path.name, error=f"{type(exc).__name__}: {exc}")
     cls.notebook_path = path
-    cls.check_status = "not checked"
+    cls.check_status = _("not checked")
 
     stub = _not_written(cls, name)
     if stub:
-        return cls, f"{name}.backward in {path.name} is not written yet ({stub})."
+        return cls, _("{name}.backward in {notebook} is not written yet ({reason}).").format(
+            name=name, notebook=path.name, reason=stub)
     if not check:
         return cls, None
     cases = folder / CASES_FILE
     if not cases.is_file():
-        cls.check_status = f"not checked: no {CASES_FILE} in {folder}"
+        cls.check_status = _("not checked: no {file} in {folder}").format(file=CASES_FILE, folder=folder)
         return cls, None
     from utils.selfcheck import self_check
     printed = io.StringIO()
     with contextlib.redirect_stdout(printed):
         passed = self_check(cls, f"{name}.backward", cases_file=cases)
     if passed:
-        cls.check_status = "passes the practice cases"
+        cls.check_status = _("passes the practice cases")
         return cls, None
     report = "\n".join("    " + line for line in printed.getvalue().strip().splitlines())
-    return cls, (f"{name}.backward in {path.name} fails its practice cases; the self-check says:\n{report}")
+    return cls, _("{name}.backward in {notebook} fails its practice cases; the self-check says:\n{report}").format(
+        name=name, notebook=path.name, report=report)
 
 
 def _class_cells(folder, name):
@@ -170,7 +180,7 @@ def _run_class_cell(path, index, source, name):
     exec(compile(source, filename, "exec"), namespace)
     cls = namespace.get(name)
     if not isinstance(cls, type):
-        raise TypeError(f"after the cell runs, {name} is not a class")
+        raise TypeError(_("after the cell runs, {name} is not a class").format(name=name))
     return cls
 
 
@@ -186,23 +196,26 @@ def _not_written(cls, name):
         out = layer.forward(x)
         layer.backward(np.ones_like(out))
     except NotImplementedError:
-        return "it still raises NotImplementedError"
+        return _("it still raises NotImplementedError")
     except Exception:  # a wrong answer: the practice cases say what is wrong
         return ""
     return ""
 
 
 def _problems_message(problems, fallback):
-    lines = [f"Your {ASSIGNMENT} layers cannot be used as they are:"]
+    lines = [_("Your {assignment} layers cannot be used as they are:").format(assignment=ASSIGNMENT)]
     for name, problem in problems:
-        lines.append(f"- {name}: {problem}")
+        lines.append(_("- {name}: {problem}").format(name=name, problem=problem))
     lines.append("")
-    lines.append(f"Fix the level in its notebook in {DEFAULT_FOLDER} (save it), then run this cell again.")
+    lines.append(_("Fix the level in its notebook in {folder} (save it), then run this cell again.").format(
+        folder=DEFAULT_FOLDER))
     if fallback is None:
-        lines.append("Or choose a fallback yourself:")
-        lines.append("  load_own_layers(fallback='frozen')  # the level passes no gradient on: the layers before "
-                     "it stop learning, accuracy drops")
-        lines.append("  load_own_layers(fallback='as_is')   # use your layer anyway and watch what it does to training")
+        lines.append(_("Or choose a fallback yourself:"))
+        lines.append(_("  load_own_layers(fallback='frozen')  # the level passes no gradient on: the layers before "
+                       "it stop learning, accuracy drops"))
+        lines.append(_("  load_own_layers(fallback='as_is')   # use your layer anyway and watch what it does to "
+                       "training"))
     else:
-        lines.append(f"fallback={fallback!r} needs the class cell to run: it uses your forward pass.")
+        lines.append(_("fallback={fallback} needs the class cell to run: it uses your forward pass.").format(
+            fallback=repr(fallback)))
     return "\n".join(lines)

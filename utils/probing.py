@@ -19,14 +19,15 @@ what was observed, then asks the question that leads to the fix (never the answe
 
 numpy and utils only: students receive this module, and their self-check runs it on the probe cases
 stored in ``selfcheck_cases.npz``; the grader runs the very same function on its own runs, so the
-same code gets the same hints everywhere.
+same code gets the same hints everywhere, in the language chosen (``utils.i18n``) when they are made.
 """
 import itertools
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from utils.checking import NONDETERMINISTIC, compare_outputs
+from utils.checking import compare_outputs, is_nondeterministic, is_raised, join_and, join_or
+from utils.i18n import N_, _, ngettext
 from utils.im2col import col2im, im2col
 
 # How close two numbers must be for an experiment to call them equal: the experiments give hints, never a
@@ -172,7 +173,7 @@ def _sizes(run):
     """The sizes a factor can come from: N, C, out_h, out_w, the window's height and width."""
     N, C = np.shape(run.inputs["x"])[:2]
     out_h, out_w = np.shape(run.inputs["dout"])[2:] if "dout" in run.inputs else (1, 1)
-    fh, fw, _, _ = _geometry(run.params, run.inputs)
+    fh, fw = _geometry(run.params, run.inputs)[:2]
     return {"N": N, "C": C, "out_h": out_h, "out_w": out_w, "FH": fh, "FW": fw}
 
 
@@ -210,95 +211,113 @@ def _axis_orders(got, expected):
 
 # ---------------------------------------------------------------- the hints
 
+YOUR_CODE = N_("your code")  # the label of a finding about code that raised, rather than about one output
+
+
+# name: (title, title when only "your code" fails (None: the same), hint: text, or count of outputs -> text)
+# {out} names the outputs (or "your code"); texts are marked here and translated when a finding is made.
 _HINTS = {
-    # name: (title with {out}, question)
     "probe_nondeterministic": (
-        "the result changes between two identical runs",
-        "Run twice on the same inputs, your code gave two different results. Which values do you read before "
-        "writing them (np.empty), or through a view that reaches past the end of its array (as_strided)?"),
+        N_("the result changes between two identical runs"), None,
+        N_("Run twice on the same inputs, your code gave two different results. Which values do you read before "
+           "writing them (np.empty), or through a view that reaches past the end of its array (as_strided)?")),
     "probe_divided_by_batch": (
-        "{out} divided by the batch size N",
-        "Everywhere, {out} {is} the expected gradient divided by N, the number of images. Averaging over the batch "
-        "is the loss's job, not this layer's: what is the gradient of this layer's output alone?"),
+        N_("{out} divided by the batch size N"), None,
+        lambda count: ngettext(
+            "Everywhere, {out} is the expected gradient divided by N, the number of images. Averaging over "
+            "the batch is the loss's job, not this layer's: what is the gradient of this layer's output "
+            "alone?",
+            "Everywhere, {out} are the expected gradient divided by N, the number of images. Averaging over "
+            "the batch is the loss's job, not this layer's: what is the gradient of this layer's output "
+            "alone?", count)),
     "probe_scalar_sum": (
-        "{out} summed to a single number",
-        "{out} must have the shape {shape}, one value for each {each}; yours is one number, the sum over every "
-        "axis. Which axes of dout must be summed, and which one must be kept?"),
+        N_("{out} summed to a single number"), None,
+        N_("{out} must have the shape {shape}, one value for each {each}; yours is one number, the sum over every "
+           "axis. Which axes of dout must be summed, and which one must be kept?")),
     "probe_scalar": (
-        "{out} is a single number where an array belongs",
-        "{out} must have the shape {shape}; yours is one number. Which value does each entry hold?"),
+        N_("{out} is a single number where an array belongs"), None,
+        N_("{out} must have the shape {shape}; yours is one number. Which value does each entry hold?")),
     "probe_axes": (
-        "{out} holds the right numbers in another axis order",
-        "Your {out} has exactly the expected values, but laid out as if its axes were ({order}) instead of "
-        "({natural}). Which step leaves the axes in that order? A reshape only regroups values; moving an axis "
-        "takes a transpose."),
+        N_("{out} holds the right numbers in another axis order"), None,
+        N_("Your {out} has exactly the expected values, but laid out as if its axes were ({order}) instead of "
+           "({natural}). Which step leaves the axes in that order? A reshape only regroups values; moving an axis "
+           "takes a transpose.")),
     "probe_zeros": (
-        "{out} is all zeros",
-        "Every value of {out} is 0: no gradient reaches it. Does your code write its result into the array it "
-        "returns (or stores), or into a copy, a slice that is empty, or a name nobody reads?"),
+        N_("{out} is all zeros"), None,
+        N_("Every value of {out} is 0: no gradient reaches it. Does your code write its result into the array it "
+           "returns (or stores), or into a copy, a slice that is empty, or a name nobody reads?")),
     "probe_size_factor": (
-        "{out} off by a factor of {factor}",
-        "In every run your {out} {is} the expected gradient times {factor}, a factor that changes with the sizes. "
-        "Where do you average (or multiply) over those sizes where the chain rule adds up each contribution once?"),
+        N_("{out} off by a factor of {factor}"), None,
+        lambda count: ngettext(
+            "In every run your {out} is the expected gradient times {factor}, a factor that changes with the "
+            "sizes. Where do you average (or multiply) over those sizes where the chain rule adds up each "
+            "contribution once?",
+            "In every run your {out} are the expected gradient times {factor}, a factor that changes with the "
+            "sizes. Where do you average (or multiply) over those sizes where the chain rule adds up each "
+            "contribution once?", count)),
     "probe_scale": (
-        "{out} off by a constant factor",
-        "Your {out} {is} the expected gradient times {factor}, at every entry. Where does a factor enter: a mean "
-        "where a sum belongs, or a division or multiplication the chain rule does not ask for?"),
+        N_("{out} off by a constant factor"), None,
+        lambda count: ngettext(
+            "Your {out} is the expected gradient times {factor}, at every entry. Where does a factor enter: a "
+            "mean where a sum belongs, or a division or multiplication the chain rule does not ask for?",
+            "Your {out} are the expected gradient times {factor}, at every entry. Where does a factor enter: "
+            "a mean where a sum belongs, or a division or multiplication the chain rule does not ask for?", count)),
     "probe_overlap": (
-        "{out} wrong only where windows overlap",
-        "{evidence} A pixel inside several windows gets gradient from each of them: does your code add those "
-        "contributions up, or does a later window (or offset) overwrite what an earlier one wrote?"),
+        N_("{out} wrong only where windows overlap"), N_("your code fails only where windows overlap"),
+        N_("{evidence} A pixel inside several windows gets gradient from each of them: does your code add those "
+           "contributions up, or does a later window (or offset) overwrite what an earlier one wrote?")),
     "probe_padding": (
-        "{out} wrong only with padding",
-        "{evidence} How does your code treat the pad rows and columns around x: do gradients land at the right "
-        "offset in the padded image, and are exactly pad rows and columns cut from each side at the end?"),
+        N_("{out} wrong only with padding"), N_("your code fails only with padding"),
+        N_("{evidence} How does your code treat the pad rows and columns around x: do gradients land at the right "
+           "offset in the padded image, and are exactly pad rows and columns cut from each side at the end?")),
     "probe_no_padding": (
-        "{out} wrong only without padding",
-        "Right when pad > 0, wrong when pad is 0. What does your code do to remove the padding when there is "
-        "none? For pad = 0, how many rows does a slice like a[pad:-pad] keep?"),
+        N_("{out} wrong only without padding"), N_("your code fails only without padding"),
+        N_("Right when pad > 0, wrong when pad is 0. What does your code do to remove the padding when there is "
+           "none? For pad = 0, how many rows does a slice like a[pad:-pad] keep?")),
     "probe_non_square": (
-        "{out} wrong only when the window is not square",
-        "Right when the window is square, wrong when its height and width differ ({h} != {w}). Where do you use "
-        "one for the other?"),
+        N_("{out} wrong only when the window is not square"), N_("your code fails only when the window is not square"),
+        N_("Right when the window is square, wrong when its height and width differ ({h} != {w}). Where do you use "
+           "one for the other?")),
     "probe_stride": (
-        "{out} wrong only when the stride is above 1",
-        "Right with stride 1, wrong with a larger stride, in every case. Window (i, j) starts at row i*stride and "
-        "column j*stride of the padded image: does every step of your code place it there?"),
+        N_("{out} wrong only when the stride is above 1"), N_("your code fails only when the stride is above 1"),
+        N_("Right with stride 1, wrong with a larger stride, in every case. Window (i, j) starts at row i*stride and "
+           "column j*stride of the padded image: does every step of your code place it there?")),
     "probe_ties": (
-        "{out} wrong only at tied maxima",
-        "{evidence} forward's output came from the one element np.argmax picked, the first maximum, kept in "
-        "self.arg_max. Does your backward send dout to that element only?"),
+        N_("{out} wrong only at tied maxima"), N_("your code fails only at tied maxima"),
+        N_("{evidence} forward's output came from the one element np.argmax picked, the first maximum, kept in "
+           "self.arg_max. Does your backward send dout to that element only?")),
     "probe_filters": (
-        "{out} wrong only with several filters",
-        "Right with one filter (FN = 1), wrong with several. Every filter sends gradient to the same pixels of "
-        "x, and each has its own slice of dW and db: are all filters' contributions added up, and is the filter "
-        "axis where it belongs?"),
+        N_("{out} wrong only with several filters"), N_("your code fails only with several filters"),
+        N_("Right with one filter (FN = 1), wrong with several. Every filter sends gradient to the same pixels of "
+           "x, and each has its own slice of dW and db: are all filters' contributions added up, and is the filter "
+           "axis where it belongs?")),
     "probe_channels": (
-        "{out} wrong only with several channels",
-        "Right with one channel (C = 1), wrong with several. Do the channels keep their order through every "
-        "reshape and transpose? Compare the axis order of each array with the order you reshape it into."),
+        N_("{out} wrong only with several channels"), N_("your code fails only with several channels"),
+        N_("Right with one channel (C = 1), wrong with several. Do the channels keep their order through every "
+           "reshape and transpose? Compare the axis order of each array with the order you reshape it into.")),
     "probe_batch": (
-        "{out} wrong only with several images",
-        "Right for one image (N = 1), wrong for a batch. Which axis holds the images, and does every step of "
-        "your code keep them apart?"),
+        N_("{out} wrong only with several images"), N_("your code fails only with several images"),
+        N_("Right for one image (N = 1), wrong for a batch. Which axis holds the images, and does every step of "
+           "your code keep them apart?")),
     "probe_axes_mixed": (
-        "{out} wrong only when {sizes} are {all} above 1",
-        "Right when {which} is 1, wrong when {all} are larger: two of the axes of your arrays are mixed up. "
-        "Follow the shape of each array through your code: where does a reshape regroup axes that a transpose "
-        "should have moved first?"),
+        N_("{out} wrong only when {sizes} are {all} above 1"), N_("your code fails only when {sizes} are {all} above 1"),
+        N_("Right when {which} is 1, wrong when {all} are larger: two of the axes of your arrays are mixed up. "
+           "Follow the shape of each array through your code: where does a reshape regroup axes that a transpose "
+           "should have moved first?")),
 }
+BOTH, ALL = N_("both"), N_("all")  # probe_axes_mixed's {all}: two sizes, or three
 
 # The order in which findings are listed: the most specific evidence first.
 ORDER = list(_HINTS)
 
 _EVIDENCE = {
-    ("probe_overlap", "factor"): "Right when windows do not overlap, wrong when they do (stride smaller than the "
-                                 "window).",
-    ("probe_overlap", "where"): "Only pixels covered by several windows are wrong.",
-    ("probe_padding", "factor"): "Right when pad is 0, wrong when pad > 0.",
-    ("probe_padding", "where"): "Only pixels within pad of the border are wrong.",
-    ("probe_ties", "factor"): "Right when each window has one maximum, wrong when values tie.",
-    ("probe_ties", "where"): "Only pixels in windows whose maximum is tied are wrong.",
+    ("probe_overlap", "factor"): N_("Right when windows do not overlap, wrong when they do (stride smaller than the "
+                                    "window)."),
+    ("probe_overlap", "where"): N_("Only pixels covered by several windows are wrong."),
+    ("probe_padding", "factor"): N_("Right when pad is 0, wrong when pad > 0."),
+    ("probe_padding", "where"): N_("Only pixels within pad of the border are wrong."),
+    ("probe_ties", "factor"): N_("Right when each window has one maximum, wrong when values tie."),
+    ("probe_ties", "where"): N_("Only pixels in windows whose maximum is tied are wrong."),
 }
 
 # factor, the value at which the output is wrong -> finding
@@ -309,7 +328,8 @@ _FACTOR_FINDINGS = {
     ("filters", True): "probe_filters", ("channels", True): "probe_channels", ("batch", True): "probe_batch",
 }
 _SIZE_NAMES = {"batch": "N", "channels": "C", "filters": "FN"}
-_EACH = {"db": "filter", "dW": "filter weight", "dx": "pixel of x"}
+_EACH = {"db": N_("filter"), "dW": N_("filter weight"), "dx": N_("pixel of x")}
+ENTRY = N_("entry")
 
 
 def _factor_evidence(method, runs, output):
@@ -425,22 +445,25 @@ def _structure(runs, output):
     for run, got, expected in gots:
         orders = _axis_orders(got, expected) if orders is None else orders & _axis_orders(got, expected)
     if orders:
-        natural = AXIS_NAMES.get(output, tuple(f"axis {i}" for i in range(gots[0][2].ndim)))
+        natural = AXIS_NAMES.get(output, tuple(_("axis {number}").format(number=i) for i in range(gots[0][2].ndim)))
         order = min(orders)
         found["probe_axes"] = {"order": ", ".join(natural[i] for i in order), "natural": ", ".join(natural)}
     return found
 
 
 def _finding(name, output_labels, details):
-    title, hint = _HINTS[name]
-    if "your code" in output_labels:
-        output_labels = ["your code"] + [label for label in output_labels if label != "your code"]
-        title = title.replace("{out} wrong", "{out} fails" if len(output_labels) == 1 else "{out} wrong")
-    out = " and ".join(output_labels)
-    values = {"out": out, "is": "is" if len(output_labels) <= 1 else "are", "shape": "", "each": "entry", "order": "", "natural": "", "factor": "",
+    """The finding ``name`` about the outputs ``output_labels`` (YOUR_CODE when the code raised), in words."""
+    title, code_title, hint = _HINTS[name]
+    if YOUR_CODE in output_labels:
+        output_labels = [YOUR_CODE] + [label for label in output_labels if label != YOUR_CODE]
+        if output_labels == [YOUR_CODE] and code_title is not None:
+            title = code_title
+    hint = hint(max(1, len(output_labels))) if callable(hint) else _(hint)
+    out = join_and(_(YOUR_CODE) if label == YOUR_CODE else label for label in output_labels)
+    values = {"out": out, "shape": "", "each": _(ENTRY), "order": "", "natural": "", "factor": "",
               "evidence": "", "h": "FH", "w": "FW", "sizes": "", "which": "", "all": ""}
     values.update(details)
-    return Finding(name, title.format(**values), hint.format(**values).strip())
+    return Finding(name, _(title).format(**values), hint.format(**values).strip())
 
 
 def experiment_findings(method, runs):
@@ -457,7 +480,7 @@ def experiment_findings(method, runs):
         return []  # not a windowed layer's backward pass: the experiments know nothing of it
     if not runs or all(run.passed for run in runs):
         return []
-    if any(run.error is not None and run.error.startswith(NONDETERMINISTIC) for run in runs):
+    if any(is_nondeterministic(run.error) for run in runs):
         return [_finding("probe_nondeterministic", [], {})]
     collected = {}  # name -> (labels, details)
 
@@ -465,7 +488,7 @@ def experiment_findings(method, runs):
         labels, known = collected.setdefault(name, ([], {}))
         # When every failing run raised, the error, not this output, is what the evidence is about.
         raised = all(run.outputs is None for run in runs if not run.ok(output))
-        label = "your code" if raised else LABELS.get(output, output)
+        label = YOUR_CODE if raised else LABELS.get(output, output)
         if label not in labels:
             labels.append(label)
         known.update(details or {})
@@ -483,7 +506,7 @@ def experiment_findings(method, runs):
         for name, details in structure.items():
             details = dict(details)
             if name == "probe_scalar_sum":
-                details["each"] = _EACH.get(output, "entry")
+                details["each"] = _(_EACH.get(output, ENTRY))
             add(name, output, details)
         factor_evidence = _factor_evidence(method, runs, output) or _stride_evidence(runs, output)
         if "probe_divided_by_batch" in structure:  # the scale says more than "wrong when N > 1"
@@ -491,8 +514,8 @@ def experiment_findings(method, runs):
         sizes = [factor for factor, value in factor_evidence if factor in _SIZE_NAMES and value is True]
         if len(sizes) >= 2:
             names = [_SIZE_NAMES[factor] for factor in sizes]
-            add("probe_axes_mixed", output, {"sizes": " and ".join(names), "which": " or ".join(names),
-                                             "all": "both" if len(names) == 2 else "all"})
+            add("probe_axes_mixed", output, {"sizes": join_and(names), "which": join_or(names),
+                                             "all": _(BOTH) if len(names) == 2 else _(ALL)})
             factor_evidence = [item for item in factor_evidence if item[0] not in sizes]
         for factor, value in factor_evidence:
             name = _FACTOR_FINDINGS.get((factor, value))
@@ -508,7 +531,7 @@ def experiment_findings(method, runs):
             continue
         labels, details = collected[name]
         details = dict(details)
-        details["evidence"] = " ".join(details.pop("_evidence", []))
+        details["evidence"] = " ".join(_(piece) for piece in details.pop("_evidence", []))
         findings.append(_finding(name, labels, details))
     return findings
 
@@ -516,9 +539,9 @@ def experiment_findings(method, runs):
 def _ran(error):
     """True for an error the student's code raised (or a result that changed between runs); False for the
     grader's own messages (a time-out, a crash, too much output) and for the untouched stub."""
-    if error is None or error.startswith(NONDETERMINISTIC):
+    if error is None or is_nondeterministic(error):
         return True
-    return error.startswith("your code raised ") and not error.startswith("your code raised NotImplementedError")
+    return is_raised(error) and not is_raised(error, "NotImplementedError")
 
 
 def needs_experiments(case_results):

@@ -18,6 +18,7 @@ import numpy as np
 
 from utils.checking import (CaseResult, Candidate, compare_outputs, consistent_diagnoses, describe_exception,
                             feedback_text, match_mistakes, run_layer)
+from utils.i18n import _
 from utils.probing import Run, experiment_findings, needs_experiments
 
 CASES_FILE = "selfcheck_cases.npz"
@@ -38,17 +39,18 @@ def load_cases(cases_file=CASES_FILE):
     path = Path(cases_file)
     if not path.is_file():
         raise CasesFileError(
-            f"Cannot find the practice cases {path.name} (looked for {path.resolve()}). It comes with the "
-            f"assignment, next to the notebooks: run the notebook from the assignment's folder, or pass "
-            f"cases_file='path/to/{path.name}'.")
+            _("Cannot find the practice cases {file} (looked for {path}). It comes with the assignment, next to the "
+              "notebooks: run the notebook from the assignment's folder, or pass cases_file='path/to/{file}'.").format(
+                file=path.name, path=path.resolve()))
     try:
         with np.load(path, allow_pickle=False) as data:
             arrays = {key: data[key] for key in data.files}
         meta = json.loads(str(arrays.pop("meta")))
     except Exception as exc:
-        raise CasesFileError(f"Cannot read the practice cases {path}: {exc}. Download the assignment again.") from None
+        raise CasesFileError(_("Cannot read the practice cases {path}: {error}. Download the assignment again.").format(
+            path=path, error=exc)) from None
     if meta.get("format") != FORMAT:
-        raise CasesFileError(f"{path} is not a backprop-lab practice-cases file.")
+        raise CasesFileError(_("{path} is not a backprop-lab practice-cases file.").format(path=path))
     return meta, arrays
 
 
@@ -114,23 +116,24 @@ def self_check(cls, method, cases_file=CASES_FILE):
     Returns True when every case passed. Never raises because of your code: errors are printed.
     """
     if not isinstance(cls, type):
-        print(f"self_check needs your class itself, e.g. self_check(Convolution, \"Convolution.backward\"); "
-              f"got {cls!r}")
+        print(_("self_check needs your class itself, e.g. self_check(Convolution, \"Convolution.backward\"); "
+                "got {value}").format(value=repr(cls)))
         return False
     try:
         meta, arrays = load_cases(cases_file)
         exercise = meta["exercises"].get(method)
         if exercise is None:
-            raise CasesFileError(f"{cases_file} has no cases for {method}; it has {', '.join(meta['exercises'])}.")
+            raise CasesFileError(_("{file} has no cases for {method}; it has {methods}.").format(
+                file=cases_file, method=method, methods=", ".join(meta["exercises"])))
     except (ValueError, CasesFileError) as exc:
-        print(f"Self-check of {method} could not run: {exc}")
+        print(_("Self-check of {method} could not run: {error}").format(method=method, error=exc))
         return False
     mistakes = {info["name"]: MistakeInfo(info["name"], info["title"], info["hint"]) for info in exercise["mistakes"]}
     cases = exercise["cases"]
     produced = []
     del im2col_module.REGROUPED[:]
     for case in cases:
-        inputs, _ = _stored(arrays, f"{method}/{case['name']}", case["inputs"], [])
+        inputs = _stored(arrays, f"{method}/{case['name']}", case["inputs"], [])[0]
         produced.append(_produce(cls, exercise["plan"], case["params"], inputs))
     regrouped = list(im2col_module.REGROUPED)
     results = [_check_case(method, case, arrays, mistakes, exercise, outcome)
@@ -139,15 +142,15 @@ def self_check(cls, method, cases_file=CASES_FILE):
     # case the mistake fails; experiments only when some failure is left unexplained.
     consistent_diagnoses(results, lambda name, index: name in cases[index]["mistakes"])
     findings = _experiments(cls, method, exercise, arrays, cases, produced) if needs_experiments(results) else []
-    print(f"Self-check of {method} on {len(results)} practice cases:")
+    print(_("Self-check of {method} on {count} practice cases:").format(method=method, count=len(results)))
     print(feedback_text(results, verbose=True, findings=findings))
     if regrouped:
         given, layout = regrouped[0]
-        print(f"Note: col2im received col of shape {given} and read it as {layout} = (N*out_h*out_w, "
-              f"C*filter_h*filter_w), as the book's (and Educoder's) col2im does: any array with that many numbers "
-              f"is taken in that order. That is right when your numbers are already in that order (MaxPool's dmax "
-              f"is); the grader accepts it too. Is it what you meant?")
+        print(_("Note: col2im received col of shape {given} and read it as {layout} = (N*out_h*out_w, "
+                "C*filter_h*filter_w), as the book's (and Educoder's) col2im does: any array with that many numbers "
+                "is taken in that order. That is right when your numbers are already in that order (MaxPool's dmax "
+                "is); the grader accepts it too. Is it what you meant?").format(given=given, layout=layout))
     passed = all(result.passed for result in results)
     if passed:
-        print("The grader tests these situations again with other random numbers.")
+        print(_("The grader tests these situations again with other random numbers."))
     return passed

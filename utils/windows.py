@@ -27,14 +27,16 @@ import math
 
 import numpy as np
 
+from utils.i18n import _
+
 __all__ = ["sliding_windows", "fold_windows", "window_padding", "window_output_size"]
 
 
 def _check_int(name, value, minimum):
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
-        raise ValueError(f"{name} must be an integer, got {value!r}")
+        raise ValueError(_("{name} must be an integer, got {value}").format(name=name, value=repr(value)))
     if value < minimum:
-        raise ValueError(f"{name} must be >= {minimum}, got {value}")
+        raise ValueError(_("{name} must be >= {minimum}, got {value}").format(name=name, minimum=minimum, value=value))
     return int(value)
 
 
@@ -58,13 +60,14 @@ def window_padding(size, window, stride, padding):
     mode = str(padding).upper()
     if mode == "VALID":
         if window > size:
-            raise ValueError(f"padding='VALID': the window {window} is larger than the input size {size}")
+            raise ValueError(_("padding='VALID': the window {window} is larger than the input size {size}").format(
+                window=window, size=size))
         return math.ceil((size - window + 1) / stride), 0, 0
     if mode == "SAME":
         out = math.ceil(size / stride)
         total = max((out - 1) * stride + window - size, 0)
         return out, total // 2, total - total // 2
-    raise ValueError(f"padding must be 'SAME' or 'VALID', got {padding!r}")
+    raise ValueError(_("padding must be 'SAME' or 'VALID', got {padding}").format(padding=repr(padding)))
 
 
 def _geometry(shape, window, strides, pads, axes, caller, what):
@@ -73,10 +76,12 @@ def _geometry(shape, window, strides, pads, axes, caller, what):
     try:
         window = tuple(window)
     except TypeError:
-        raise ValueError(f"{caller}: window must be an integer or a tuple of 1 to 3 integers, got {window!r}") from None
+        raise ValueError(_("{caller}: window must be an integer or a tuple of 1 to 3 integers, got {window}").format(
+            caller=caller, window=repr(window))) from None
     k = len(window)
     if not 1 <= k <= 3:
-        raise ValueError(f"{caller}: window must have 1, 2 or 3 sizes (one per spatial axis), got {window!r}")
+        raise ValueError(_("{caller}: window must have 1, 2 or 3 sizes (one per spatial axis), got {window}").format(
+            caller=caller, window=repr(window)))
     window = tuple(_check_int(f"window[{i}]", w, 1) for i, w in enumerate(window))
     ndim = len(shape)
 
@@ -84,31 +89,37 @@ def _geometry(shape, window, strides, pads, axes, caller, what):
         if ndim != k + 2:
             layout = {1: "(N, W, C)", 2: "(N, H, W, C)", 3: "(N, D, H, W, C)"}[k]
             raise ValueError(
-                f"{caller}: {what} must be {k + 2}-D {layout} for a {k}-D window {window}, got shape "
-                f"{tuple(shape)} (pass axes= to name the spatial axes of another layout)")
+                _("{caller}: {what} must be {ndim}-D {layout} for a {k}-D window {window}, got shape {shape} (pass "
+                  "axes= to name the spatial axes of another layout)").format(
+                    caller=caller, what=what, ndim=k + 2, layout=layout, k=k, window=window, shape=tuple(shape)))
         axes = tuple(range(1, k + 1))
     else:
         try:
             axes = tuple(axes)
         except TypeError:
-            raise ValueError(f"{caller}: axes must be a tuple of {k} axes, got {axes!r}") from None
+            raise ValueError(_("{caller}: axes must be a tuple of {k} axes, got {axes}").format(
+                caller=caller, k=k, axes=repr(axes))) from None
         if len(axes) != k:
-            raise ValueError(f"{caller}: axes {axes} must name one axis for each of the {k} window sizes {window}")
+            raise ValueError(_("{caller}: axes {axes} must name one axis for each of the {k} window sizes {window}").format(
+                caller=caller, axes=axes, k=k, window=window))
         for a in axes:
             _check_int("axes[i]", a, -ndim)
         axes = tuple(a % ndim if -ndim <= a < ndim else a for a in axes)
         if any(a >= ndim for a in axes) or len(set(axes)) != k:
-            raise ValueError(f"{caller}: axes {axes} must be {k} different axes of the {ndim}-D {what} "
-                             f"of shape {tuple(shape)}")
+            raise ValueError(_("{caller}: axes {axes} must be {k} different axes of the {ndim}-D {what} of shape "
+                               "{shape}").format(caller=caller, axes=axes, k=k, ndim=ndim, what=what,
+                                                 shape=tuple(shape)))
 
     def per_axis(name, value, minimum):
         values = (value,) * k if isinstance(value, (int, np.integer)) and not isinstance(value, bool) else value
         try:
             values = tuple(values)
         except TypeError:
-            raise ValueError(f"{name} must be an integer or one per spatial axis, got {value!r}") from None
+            raise ValueError(_("{name} must be an integer or one per spatial axis, got {value}").format(
+                name=name, value=repr(value))) from None
         if len(values) != k:
-            raise ValueError(f"{caller}: {name} {value!r} must give one value for each of the {k} spatial axes")
+            raise ValueError(_("{caller}: {name} {value} must give one value for each of the {k} spatial axes").format(
+                caller=caller, name=name, value=repr(value), k=k))
         return values
 
     strides = tuple(_check_int(f"strides[{i}]", s, 1) for i, s in enumerate(per_axis("strides", strides, 1)))
@@ -119,7 +130,8 @@ def _geometry(shape, window, strides, pads, axes, caller, what):
         try:
             before, after = p
         except (TypeError, ValueError):
-            raise ValueError(f"pads[{i}] must be an integer or a (before, after) pair, got {p!r}") from None
+            raise ValueError(_("pads[{i}] must be an integer or a (before, after) pair, got {value}").format(
+                i=i, value=repr(p))) from None
         pairs.append((_check_int(f"pads[{i}][0]", before, 0), _check_int(f"pads[{i}][1]", after, 0)))
 
     out = []
@@ -127,8 +139,10 @@ def _geometry(shape, window, strides, pads, axes, caller, what):
         padded = shape[a] + pairs[i][0] + pairs[i][1]
         if padded < window[i]:
             raise ValueError(
-                f"{caller}: window {window[i]} (window[{i}]) is larger than the padded axis {a}: "
-                f"{shape[a]} + {pairs[i][0]} + {pairs[i][1]} = {padded} ({what} shape {tuple(shape)})")
+                _("{caller}: window {window} (window[{i}]) is larger than the padded axis {axis}: {size} + {before} + "
+                  "{after} = {padded} ({what} shape {shape})").format(
+                    caller=caller, window=window[i], i=i, axis=a, size=shape[a], before=pairs[i][0],
+                    after=pairs[i][1], padded=padded, what=what, shape=tuple(shape)))
         out.append(window_output_size(shape[a], window[i], strides[i], *pairs[i]))
     return axes, window, strides, tuple(pairs), tuple(out)
 
@@ -196,9 +210,11 @@ def fold_windows(windows, input_shape, window, strides=1, pads=0, *, axes=None):
     expected = tuple(out_shape) + window
     if windows.shape != expected:
         raise ValueError(
-            f"fold_windows: windows has shape {windows.shape}, but input_shape {input_shape} with window "
-            f"{window}, strides={strides}, pads={pads} needs {expected} (the input's shape with the window "
-            f"positions {tuple(out)} on axes {axes}, then the window {window})")
+            _("fold_windows: windows has shape {shape}, but input_shape {input_shape} with window {window}, "
+              "strides={strides}, pads={pads} needs {expected} (the input's shape with the window positions "
+              "{positions} on axes {axes}, then the window {window})").format(
+                shape=windows.shape, input_shape=input_shape, window=window, strides=strides, pads=pads,
+                expected=expected, positions=tuple(out), axes=axes))
 
     dtype = windows.dtype if np.issubdtype(windows.dtype, np.inexact) else np.float64
     padded = np.zeros(padded_shape, dtype=dtype)
@@ -212,6 +228,6 @@ def fold_windows(windows, input_shape, window, strides=1, pads=0, *, axes=None):
             target[a] = slice(j, j + (o - 1) * s + 1, s)
         padded[tuple(target)] += by_offset[offset]
     crop = [slice(None)] * len(padded_shape)
-    for a, (before, _) in zip(axes, pads):
+    for a, (before, _after) in zip(axes, pads):
         crop[a] = slice(before, before + input_shape[a])
     return np.ascontiguousarray(padded[tuple(crop)])
