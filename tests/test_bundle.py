@@ -73,7 +73,7 @@ def test_name_version_and_layout(built):
     top = bundle.name[:-len(".zip")]
     assert {name.split("/")[0] for name in names} == {top}  # one folder, named like the zip
     utils_files = {f"{top}/{ASSIGNMENT}/utils/{p.relative_to(REPO / 'utils').as_posix()}"
-                   for p in (REPO / "utils").rglob("*.py")}
+                   for pattern in ("*.py", "*.po", "*.mo") for p in (REPO / "utils").rglob(pattern)}  # + catalogues
     expected = ({f"{top}/README.md", f"{top}/requirements.txt", f"{top}/{ASSIGNMENT}/selfcheck_cases.npz"}
                 | {f"{top}/{ASSIGNMENT}/{nb}" for nb in NOTEBOOKS} | utils_files)
     assert names == expected
