@@ -41,7 +41,7 @@ CODE_WORDS = {
     "filter_w", "FH", "FW", "FN", "pool_h", "pool_w", "backprop", "lab", "selfcheck_cases", "npz", "ipynb",
     "self_check", "cases_file", "path", "to", "col_W", "col_w", "g", "T", "AttributeError", "ValueError",
     "TypeError", "IndexError", "KeyError", "ZeroDivisionError", "SystemExit", "object", "has", "no", "attribute",
-    "Error",
+    "Error", "load_own_layers", "fallback", "frozen", "as_is", "folder", "conv_pool_backward", "nbgrader", "fetch",
 }
 # The cases' names (identifiers: "overlap", "ties" ...), shown as they are.
 CODE_WORDS |= {spec.name for method in EXERCISES for spec in case_specs(method)}
@@ -335,3 +335,22 @@ def test_a_language_without_a_compiled_catalogue_falls_back_to_english(tmp_path)
 
     translate = translator(localedir=tmp_path, lang="zh")
     assert translate("All {count} cases passed.") == "All {count} cases passed."
+
+
+def test_the_capstone_loader_explains_a_missing_level_in_chinese(tmp_path):
+    """utils.own_layers (the capstone's loader of the student's own layers): its problems and choices in Chinese."""
+    from utils.own_layers import OwnLayersError, load_own_layers
+
+    missing = tmp_path / "conv_pool_backward"
+    with using_language("zh"), pytest.raises(OwnLayersError) as raised:
+        load_own_layers(folder=missing)
+    text = str(raised.value).replace(str(missing.resolve()), " ")
+    assert text.startswith("在") and "找不到你的 conv_pool_backward 文件夹" in text
+    assert english_words(text) == [], text
+    missing.mkdir()
+    with using_language("zh"), pytest.raises(OwnLayersError) as raised:
+        load_own_layers(folder=missing)
+    text = str(raised.value).replace(str(missing), " ")
+    assert "没有哪个代码单元定义了 `class Convolution`" in text and "后备方案" in text
+    assert english_words(text) == [], text
+    assert all(chinese_or_code(line) for line in text.splitlines()), text
