@@ -531,9 +531,17 @@ def experiment_findings(method, runs):
             continue
         labels, details = collected[name]
         details = dict(details)
-        details["evidence"] = " ".join(_(piece) for piece in details.pop("_evidence", []))
+        details["evidence"] = _sentences(_(piece) for piece in details.pop("_evidence", []))
         findings.append(_finding(name, labels, details))
     return findings
+
+
+def _sentences(pieces):
+    """Sentences one after the other (a space between them in English, none in Chinese)."""
+    text = ""
+    for piece in pieces:
+        text = _("{first} {second}").format(first=text, second=piece) if text else piece
+    return text
 
 
 def _ran(error):
