@@ -6,7 +6,10 @@ maximum, and the number of real elements each average divides by (from the refer
 import numpy as np
 
 from graders.course.figures import grid, outline, subplots
+from graders.exercises.folder import exercise_gettext
 from utils import sliding_windows, window_padding
+
+_ = exercise_gettext(__file__)  # the figure's texts in the course's language (locale/)
 
 # All negative, small integers: zero padding would win every window it touches.
 X = -np.array([[3, 1, 4, 1, 5], [9, 2, 6, 5, 3], [5, 8, 9, 7, 9], [3, 2, 3, 8, 4], [6, 2, 6, 4, 3]], dtype=float)
@@ -25,15 +28,17 @@ def draw_same_padding(TFAvgPool):
 
     frame = (6.6, 6.6)
     fig, axes = subplots(1, 5, figsize=(16, 4.0))
-    grid(axes[0], shown, f"x, SAME: {before} before, {after} after", np.isinf(shown), cmap="Greys", frame=frame)
+    grid(axes[0], shown, _("x, SAME: {before} before, {after} after").format(before=before, after=after),
+         np.isinf(shown), cmap="Greys", frame=frame)
     for k in range(out):
         outline(axes[0], 2 * k, 4, 2, 2, "crimson")  # the last column of windows: half of each is padding
-    grid(axes[1], tf_max, "max, padding = -inf (TensorFlow)", frame=frame)
-    grid(axes[2], zero_max, "max, padding = 0: wrong", zero_max == 0, cmap="Reds", frame=frame)
-    grid(axes[3], count, "real elements per window", count < 4, frame=frame)
-    grid(axes[4], np.round(average, 2), "average = sum / real count", frame=frame)
-    fig.suptitle(f"SAME, 2x2 windows, stride 2 on 5x5: out = ceil(5/2) = {out}, total padding "
-                 f"({out}-1)*2 + 2 - 5 = {before + after}, put at the end", fontsize=12)
+    grid(axes[1], tf_max, _("max, padding = -inf (TensorFlow)"), frame=frame)
+    grid(axes[2], zero_max, _("max, padding = 0: wrong"), zero_max == 0, cmap="Reds", frame=frame)
+    grid(axes[3], count, _("real elements per window"), count < 4, frame=frame)
+    grid(axes[4], np.round(average, 2), _("average = sum / real count"), frame=frame)
+    fig.suptitle(_("SAME, 2x2 windows, stride 2 on 5x5: out = ceil(5/2) = {out}, total padding "
+                   "({out}-1)*2 + 2 - 5 = {total}, put at the end").format(out=out, total=before + after),
+                 fontsize=12)
     fig.tight_layout()
     return fig
 
