@@ -6,6 +6,9 @@ of a small volume, one window across two of them, and where the gradient goes.
 import numpy as np
 
 from graders.course.figures import grid, outline, subplots
+from graders.exercises.folder import exercise_gettext
+
+_ = exercise_gettext(__file__)  # the figure's texts in the course's language (locale/)
 
 X = np.array([[[1, 4, 2], [0, 3, 1], [2, 1, 0]],
               [[2, 0, 1], [5, 1, 3], [0, 2, 6]],
@@ -20,12 +23,12 @@ def draw_pool3d(TFMaxPool3D):
     frame = (3.6, 3.6)
     fig, axes = subplots(1, 6, figsize=(16, 3.2))
     for d in range(3):
-        grid(axes[d], X[d], f"x, depth {d}", frame=frame)
-        grid(axes[3 + d], dx[d], f"dx, depth {d}", dx[d] != 0, cmap="Oranges", frame=frame)
+        grid(axes[d], X[d], _("x, depth {d}").format(d=d), frame=frame)
+        grid(axes[3 + d], dx[d], _("dx, depth {d}").format(d=d), dx[d] != 0, cmap="Oranges", frame=frame)
     outline(axes[0], 1, 0, 2, 2, "crimson")
     outline(axes[1], 1, 0, 2, 2, "crimson")
-    fig.suptitle("2x2x2 windows, stride 1, dout all ones: the outlined window spans depth 0 and 1; its maximum, "
-                 "the 5, is in depth 1. dx counts how many windows each element is the maximum of", fontsize=11)
+    fig.suptitle(_("2x2x2 windows, stride 1, dout all ones: the outlined window spans depth 0 and 1; its maximum, "
+                   "the 5, is in depth 1. dx counts how many windows each element is the maximum of"), fontsize=11)
     fig.tight_layout()
     return fig
 
