@@ -236,22 +236,24 @@ def _cell_seconds(cell):
 
 
 def grade_time():
-    """Seconds to grade a right capstone submission in the sandbox (the three tests), and the sandbox's start."""
-    from graders.capstone import grading
+    """Seconds to grade a right capstone notebook in the sandbox as `backprop-lab grade` does (the project's
+    grade: the answers read from the notebook, the three tests), and the sandbox's start."""
+    from graders.capstone import grading, project
+    from graders.capstone.notebook import render_capstone_notebook, with_answers
     from graders.core.seeds import course_seeds
     from graders.engine.sandbox import Limits, Sandbox
+    nb = with_answers(render_capstone_notebook(), grading.reference_answers())
     start = time.perf_counter()
-    with Sandbox(Limits(timeout=grading.TIME_LIMIT), runner=grading.RUNNER_FILE) as box:
+    with Sandbox(Limits(timeout=project.TIMEOUT), runner=project.RUNNER) as box:
         started = time.perf_counter()
-        tests = grading.grade_capstone(grading.reference_answers(), course_seeds("bench", "alice", "cnn_capstone"),
-                                       grading.sandbox_runner(box))
+        tests = project.grade(nb, course_seeds("bench", "alice", "cnn_capstone"), lambda runner, timeout: box)
         graded = time.perf_counter()
-    score = sum(t.score for t in tests)
-    print(f"Grading a right capstone submission in the sandbox: {graded - started:.1f} s "
-          f"(+ {started - start:.1f} s to start the sandbox once per batch); score {score:g} of "
-          f"{sum(t.max_score for t in tests):g}; target: under 20 s")
+    score = sum(t["score"] for t in tests)
+    print(f"Grading a right capstone notebook in the sandbox: {graded - started:.1f} s "
+          f"(+ {started - start:.1f} s to start the sandbox once per grading process); score {score:g} of "
+          f"{sum(t['max_score'] for t in tests):g}; target: under 20 s")
     for test in tests:
-        print(f"  {test.name:<18} {test.score:g}/{test.max_score:g}  {test.feedback.splitlines()[0]}")
+        print(f"  {test['name']:<18} {test['score']:g}/{test['max_score']:g}  {test['feedback'].splitlines()[0]}")
 
 
 if __name__ == "__main__":

@@ -129,8 +129,9 @@ def demo_class(exercises, assignment, first_id=1) -> list[DemoStudent]:
 
 
 def course_class(course) -> list[DemoStudent]:
-    """The demo's submissions for every assignment of a course (graders.exercises.Course), in order."""
-    return [student for assignment, exercises in course.assignments.items()
+    """The demo's submissions for every assignment of a course (graders.exercises.Course), in order; a project
+    (the capstone, graded by a training run) has none: its bundle is written, its grading is docs/capstone.md's."""
+    return [student for assignment, exercises in course.assignments.items() if not course.project(assignment)
             for student in demo_class(list(exercises), assignment)]
 
 

@@ -362,3 +362,73 @@ def assignment_rows(page, name, count):
     rows = page.locator(f"#{name}_assignments_list > .list_item")
     expect(rows).to_have_count(count, timeout=60_000)
     return rows
+
+
+# ---------------------------------------------------------------------------------------------- the capstone
+
+CAPSTONE_EPOCHS = 2  # the notebook's training budget is the student's to set (its data cell): short here
+
+
+@pytest.fixture(scope="module")
+def capstone_notebook(course, student_dir, tmp_path_factory):
+    """The capstone's bundle, its cnn_capstone/ put beside the student's conv_pool_backward/ (as the capstone's
+    own bundle and nbgrader's fetch lay them out), answered with the reference answers, trained for
+    CAPSTONE_EPOCHS epochs, the student's unfinished levels replaced by their frozen fallback (the choice the
+    notebook offers). Returns its path."""
+    import nbformat
+
+    from graders.capstone.grading import reference_answers
+    from graders.capstone.notebook import CLASS_CELLS, splice
+    from graders.course.bundle import write_bundle
+
+    zip_path = write_bundle(course, tmp_path_factory.mktemp("capstone-dist"), "cnn_capstone")
+    unzipped = tmp_path_factory.mktemp("capstone-student")
+    with zipfile.ZipFile(zip_path) as zf:
+        zf.extractall(unzipped)
+    shutil.copytree(next(unzipped.glob("*/cnn_capstone")), student_dir / "cnn_capstone")
+    path = student_dir / "cnn_capstone" / "cnn_capstone.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    cells = {cell.id: cell for cell in nb.cells}
+    answers = reference_answers()
+    for class_name, (method, grade_id) in CLASS_CELLS.items():
+        cells[grade_id].source = splice(cells[grade_id].source, method, answers[f"{class_name}.{method}"])
+    own = cells["capstone_own_layers"]
+    assert own.source.strip() == "Convolution, MaxPool = load_own_layers()", own.source
+    own.source = 'Convolution, MaxPool = load_own_layers(fallback="frozen")'
+    data = cells["capstone_data"]
+    assert "epochs, batch_size = 20, 32" in data.source, data.source
+    data.source = data.source.replace("epochs, batch_size = 20, 32", f"epochs, batch_size = {CAPSTONE_EPOCHS}, 32")
+    nbformat.write(nb, path)
+    return path
+
+
+def test_student_trains_the_capstone(page, capstone_notebook, shots, stopwatch):
+    """One training run of the capstone in JupyterLab: the tqdm bar (a widget) and the matplotlib curves appear."""
+    nb = StudentNotebook(page, capstone_notebook)
+    with stopwatch("open the capstone"):
+        page.locator(".jp-BreadCrumbs-home").click()
+        page.locator(".jp-DirListing-item", has_text="cnn_capstone").dblclick()
+        nb.open_from_file_browser()
+    expect(nb.panel.locator(".jp-MarkdownCell h1").first).to_contain_text("Capstone")
+    with stopwatch("run all (capstone)"):
+        nb.run_all()
+    page.screenshot(path=shots / "12-capstone-run.png")
+    own_i = nb.index_of_code('load_own_layers(fallback="frozen")')
+    nb.show(nb.cell(own_i))
+    own = nb.cell(own_i).locator(".jp-OutputArea").text_content()
+    page.screenshot(path=shots / "13-capstone-own-layers.png")
+    imports = nb.cell(nb.index_of_code("from utils.own_layers import")).locator(".jp-OutputArea").text_content()
+    assert "fallback='frozen'" in own, (own, imports)
+    train_i = nb.index_of_grade_id("capstone_train")
+    train = nb.cell(train_i)
+    nb.show(train)
+    bar = train.locator(".jp-OutputArea-output .widget-hprogress, .jp-OutputArea-output .jupyter-widget-hprogress")
+    expect(bar.first).to_be_visible()
+    expect(train.locator(".jp-OutputArea-output", has_text=f"epoch {CAPSTONE_EPOCHS}/{CAPSTONE_EPOCHS}").first) \
+        .to_be_visible()
+    curves = train.locator(".jp-OutputArea-output img")
+    expect(curves.first).to_be_visible()
+    assert curves.first.evaluate("img => img.complete && img.naturalWidth > 0"), "the curves did not load"
+    assert f"after {CAPSTONE_EPOCHS} epochs:" in nb.output_text(train_i)
+    nb.show(bar.first)  # below the curves: the plot's display came first
+    page.screenshot(path=shots / "14-capstone-training.png")

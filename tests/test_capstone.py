@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from solutions.capstone import Adam, Affine, ConvNet, Momentum, ReLU, SoftmaxWithLoss, softmax
+from solutions.layers import MaxPool
 from utils import numerical_gradient_array, rel_error
 from utils.digits import load_digits_split
 from utils.gradcheck import network_gradient_errors
@@ -93,30 +94,53 @@ def test_network_gradient_against_finite_differences():
     assert max(errors.values()) < 1e-6, errors
 
 
+class OverwritingMaxPool(MaxPool):
+    """A classic wrong MaxPool.backward: each window's gradient written with = where windows overlap."""
+
+    def backward(self, dout):
+        dout = dout.transpose(0, 2, 3, 1)
+        dmax = np.zeros((dout.size, self.pool_h * self.pool_w))
+        dmax[np.arange(self.arg_max.size), self.arg_max] = dout.flatten()
+        N, C, H, W = self.x.shape
+        dx = np.zeros((N, C, H + 2 * self.pad, W + 2 * self.pad))
+        windows = dmax.reshape(N, dout.shape[1], dout.shape[2], C, self.pool_h, self.pool_w)
+        for i in range(dout.shape[1]):
+            for j in range(dout.shape[2]):
+                r, c = i * self.stride, j * self.stride
+                dx[:, :, r:r + self.pool_h, c:c + self.pool_w] = windows[:, i, j]  # = where it must be +=
+        return dx[:, :, self.pad:self.pad + H, self.pad:self.pad + W]
+
+
 def test_network_gradient_check_notices_a_wrong_layer():
     """The whole-network check (the notebook's, before training) sees a pool that drops overlapping gradients."""
-    from solutions.layers import MaxPool
     from utils import col2im
-
-    class OverwritingMaxPool(MaxPool):
-        def backward(self, dout):
-            dout = dout.transpose(0, 2, 3, 1)
-            dmax = np.zeros((dout.size, self.pool_h * self.pool_w))
-            dmax[np.arange(self.arg_max.size), self.arg_max] = dout.flatten()
-            N, C, H, W = self.x.shape
-            dx = np.zeros((N, C, H + 2 * self.pad, W + 2 * self.pad))
-            windows = dmax.reshape(N, dout.shape[1], dout.shape[2], C, self.pool_h, self.pool_w)
-            for i in range(dout.shape[1]):
-                for j in range(dout.shape[2]):
-                    r, c = i * self.stride, j * self.stride
-                    dx[:, :, r:r + self.pool_h, c:c + self.pool_w] = windows[:, i, j]  # = where it must be +=
-            return dx[:, :, self.pad:self.pad + H, self.pad:self.pad + W]
 
     assert col2im  # the right answer uses it; this one does not
     rng = np.random.default_rng(4)
     x, t = tiny_batch(rng, n=4)
     errors = network_gradient_errors(ConvNet(seed=5, pool_class=OverwritingMaxPool, **TINY), x, t)
     assert errors["W1"] > 1e-3 and errors["W3"] < 1e-6, errors
+
+
+def test_the_notebooks_gradient_check_names_the_wrong_layer(capsys):
+    """The notebook's check cell, run with a student's overwriting MaxPool.backward (and the right rest): W1 is
+    off, and the cell then checks each own layer alone and points at MaxPool.backward, not Convolution."""
+    from graders.capstone.notebook import render_capstone_notebook
+    from solutions.layers import Convolution
+    from utils import numerical_gradient_array, rel_error
+    cell = next(c for c in render_capstone_notebook().cells if c.id == "capstone_gradcheck")
+    namespace = {"np": np, "ConvNet": ConvNet, "Convolution": Convolution, "MaxPool": OverwritingMaxPool,
+                 "network_gradient_errors": network_gradient_errors, "numerical_gradient_array":
+                 numerical_gradient_array, "rel_error": rel_error}
+    exec(compile(cell.source, "capstone_gradcheck", "exec"), namespace)
+    lines = capsys.readouterr().out.splitlines()
+    assert any(line.startswith("W1: relative error") and line.endswith("<-- wrong") for line in lines), lines
+    pool = next(line for line in lines if "your MaxPool.backward" in line)
+    conv = next(line for line in lines if "your Convolution.backward" in line)
+    assert "<-- wrong: fix it in conv_pool_backward" in pool and "wrong" not in conv, lines
+    namespace["MaxPool"] = MaxPool
+    exec(compile(cell.source, "capstone_gradcheck", "exec"), namespace)
+    assert "wrong" not in capsys.readouterr().out
 
 
 def test_gradient_leaves_parameters_alone():

@@ -184,7 +184,9 @@ def test_init_writes_a_course_every_command_can_read(tmp_path):
     from graders.course.scaffold import init_course
     from graders.exercises.course_file import builtin_assignments
     course = load_course(init_course(tmp_path / "new course", language="zh"))
-    assert list(course.assignments) == list(builtin_assignments())  # all built-in assignments by default
+    # all built-in assignments by default, the built-in projects (the capstone) last
+    assert list(course.assignments) == [*builtin_assignments(), "cnn_capstone"]
+    assert course.project("cnn_capstone") is not None
     assert course.language == "zh"
     config = (tmp_path / "new course" / "nbgrader_config.py").read_text()
     assert "course_id = 'new-course'" in config and "configure(c)" in config

@@ -10,6 +10,8 @@ and is rewritten in place; everything else in the file is left alone. The tables
 
 - ``exercise-fields``, ``case-fields``: the keys of an exercise folder's exercise.toml and cases.toml
   (graders/exercises/spec_files.py: SPEC_FIELDS, CASE_FIELDS);
+- ``project-fields``: the keys of a project folder's project.toml (graders/exercises/project.py: PROJECT_FIELDS),
+  ``projects``: the projects of this repository's course and their tests;
 - ``course-settings``: course.toml's settings and their defaults (graders/exercises/course_file.py);
 - ``exercises``: every exercise of this repository's course and the built-in folders;
 - ``cases``, ``mistakes``: every exercise's cases (sizes, description) and its catalogue of mistakes.
@@ -23,6 +25,7 @@ sys.path.insert(0, str(REPO))
 
 from graders.exercises import load_course  # noqa: E402
 from graders.exercises.course_file import COURSE_SETTINGS, EXERCISE_SETTINGS  # noqa: E402
+from graders.exercises.project import PROJECT_FIELDS  # noqa: E402
 from graders.exercises.spec_files import CASE_FIELDS, SPEC_FIELDS  # noqa: E402
 
 DOCS = ["docs/adding-an-exercise.md", "docs/course.md", "docs/grading.md"]
@@ -87,6 +90,13 @@ def tables():
                                   [(f"`{f.key}`", "yes" if f.required else "no", f.kind, f.help) for f in SPEC_FIELDS]),
         "case-fields": _table(["key", "required", "type", "meaning"],
                               [(f"`{f.key}`", "yes" if f.required else "no", f.kind, f.help) for f in CASE_FIELDS]),
+        "project-fields": _table(["key", "required", "type", "meaning"],
+                                 [(f"`{f.key}`", "yes" if f.required else "no", f.kind, f.help)
+                                  for f in PROJECT_FIELDS]),
+        "projects": _table(["assignment", "folder", "notebook", "tests (points)", "module"],
+                           [(f"`{a}`", f"`{p.id}`", f"`{p.notebook}.ipynb`",
+                             ", ".join(f"`{t.name}` ({t.points:g})" for t in p.tests), f"`{p.module_name}`")
+                            for a, p in course.projects.items()]),
         "course-settings": _table(["table", "key", "default", "type", "meaning"],
                                   [("`[course]`", f"`{s.key}`", f"`{s.default!r}`".replace("'", '"'), s.kind, s.help)
                                    for s in COURSE_SETTINGS]

@@ -327,6 +327,8 @@ def grade_training(source, optimizer, run_cases, data=None):
             result = OutputResult("accuracy", accuracy >= threshold, message, n_wrong=wrong, n_total=len(t_test))
         case = CaseResult("training_run", description, setting, result.passed, [result], None, [])
     test = _scored("ConvNet.train", POINTS["ConvNet.train"], [case])
+    if accuracy is not None and case.passed:
+        test.feedback = f"{result.message}.\n" + test.feedback
     test.details = {"accuracy": accuracy, "threshold": threshold, "optimizer": optimizer}
     return test
 

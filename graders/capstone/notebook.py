@@ -9,7 +9,10 @@ The template has the cells of ``graders/course/build.py``'s format (``%% markdow
 is a code cell without nbgrader metadata, which the student may change (the fallback for their own layers,
 the optimizer that trains). A ``%% class``
 cell is ``ConvNet``, ``Momentum`` or ``Adam`` from ``solutions/capstone.py``, its Begin/End region
-turned into nbgrader's solution region (the exercise notebooks' way).
+turned into nbgrader's solution region (the exercise notebooks' way). ``%% tests <test>`` is the hidden test
+cell of one of ``TEST_CELLS``' tests (``ConvNet.gradient``, ``step``, ``ConvNet.train``), graded and locked: in
+the kernel it grades the notebook's classes (graders.capstone.notebook_tests); under ``nbgrader autograde``
+its score is replaced by the sandbox's (graders.course.sandbox_grades).
 """
 import re
 from pathlib import Path
@@ -18,20 +21,41 @@ import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from graders.capstone.grading import _class_sources, _region, _solutions_file, splice
-from graders.course.build import KERNELSPEC, SOLUTION_BEGIN, SOLUTION_END, parse_template
+from graders.capstone.grading import POINTS
+from graders.course.build import HIDDEN_BEGIN, HIDDEN_END, KERNELSPEC, SOLUTION_BEGIN, SOLUTION_END, parse_template
 
 TEMPLATE = Path(__file__).with_name("cnn_capstone.md")
 NOTEBOOK = "cnn_capstone"
 CLASS_CELLS = {"ConvNet": ("gradient", "convnet_class"), "Momentum": ("update", "momentum_class"),
                "Adam": ("update", "adam_class")}
+TEST_CELLS = {"ConvNet.gradient": "capstone_test_gradient", "step": "capstone_test_step",
+              "ConvNet.train": "capstone_test_train"}
+TEST_TEXT = {"ConvNet.gradient": "your gradient on random small networks",
+             "step": "your training step (the better of Momentum.update and Adam.update), three steps in a row",
+             "ConvNet.train": "a training run of your network and optimizer on the digits"}
 GIVEN = ("ReLU", "Affine", "softmax", "SoftmaxWithLoss")
 SOURCE = re.compile(r"\{\{source:(\w+)\}\}")
 STUB = "# YOUR CODE HERE\nraise NotImplementedError()"
 
 
-def _metadata(grade_id, solution=False):
-    return {"nbgrader": {"grade": False, "grade_id": grade_id, "locked": not solution, "schema_version": 3,
-                         "solution": solution, "task": False}}
+def _metadata(grade_id, solution=False, points=None):
+    meta = {"grade": points is not None, "grade_id": grade_id, "locked": not solution, "schema_version": 3,
+            "solution": solution, "task": False}
+    if points is not None:
+        meta["points"] = points
+    return {"nbgrader": meta}
+
+
+def test_cell_source(test):
+    """The hidden test cell of one test: a comment students see, the call nbgrader's release hides."""
+    return "\n".join([
+        f"# Graded, {POINTS[test]:g} points: {TEST_TEXT[test]} (hidden tests, run by the grader).",
+        HIDDEN_BEGIN,
+        "from graders.capstone.notebook_tests import run_hidden_test",
+        "",
+        f"run_hidden_test({test!r}, ConvNet, Momentum, Adam)",
+        HIDDEN_END,
+    ])
 
 
 def class_cell(class_name):
@@ -65,34 +89,45 @@ def render_capstone_notebook(template=TEMPLATE):
                 raise ValueError(f"{where}: a class cell is one of {', '.join(CLASS_CELLS)} and stays empty")
             grade_id = CLASS_CELLS[name][1]
             cells.append(new_code_cell(class_cell(name), id=grade_id, metadata=_metadata(grade_id, solution=True)))
+        elif kind == "tests":
+            if name not in TEST_CELLS or text.strip():
+                raise ValueError(f"{where}: a tests cell is one of {', '.join(TEST_CELLS)} and stays empty")
+            grade_id = TEST_CELLS[name]
+            cells.append(new_code_cell(test_cell_source(name), id=grade_id,
+                                       metadata=_metadata(grade_id, points=POINTS[name])))
         else:
-            raise ValueError(f"{where}: unknown cell kind {kind!r} (markdown, code, editable or class)")
+            raise ValueError(f"{where}: unknown cell kind {kind!r} (markdown, code, editable, class or tests)")
     nb = new_notebook(cells=cells)
     nb.metadata["kernelspec"] = dict(KERNELSPEC)
     return nb
 
 
 def release_version(nb):
-    """The notebook as released: every solution region replaced by the Educoder stub, as nbgrader's
-    generate_assignment does with this course's configuration."""
+    """The notebook as released: every solution region replaced by the Educoder stub and every hidden test
+    removed, as nbgrader's generate_assignment does with this course's configuration."""
     from graders.exercises import EDUCODER_BEGIN, EDUCODER_END
     released = nbformat.reads(nbformat.writes(nb), as_version=4)
     for cell in released.cells:
-        if cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("solution"):
-            lines = cell.source.split("\n")
-            out, skipping = [], False
-            for line in lines:
-                stripped = line.strip()
-                indent = line[:len(line) - len(line.lstrip())]
-                if stripped == SOLUTION_BEGIN:
-                    out += [indent + EDUCODER_BEGIN] + [indent + stub for stub in STUB.split("\n")]
-                    skipping = True
-                elif stripped == SOLUTION_END:
-                    out.append(indent + EDUCODER_END)
-                    skipping = False
-                elif not skipping:
-                    out.append(line)
-            cell.source = "\n".join(out)
+        meta = cell.metadata.get("nbgrader", {})
+        if cell.cell_type != "code" or not (meta.get("solution") or meta.get("grade")):
+            continue
+        out, skipping = [], False
+        for line in cell.source.split("\n"):
+            stripped = line.strip()
+            indent = line[:len(line) - len(line.lstrip())]
+            if stripped == SOLUTION_BEGIN:
+                out += [indent + EDUCODER_BEGIN] + [indent + stub for stub in STUB.split("\n")]
+                skipping = True
+            elif stripped == SOLUTION_END:
+                out.append(indent + EDUCODER_END)
+                skipping = False
+            elif stripped == HIDDEN_BEGIN:
+                skipping = True
+            elif stripped == HIDDEN_END:
+                skipping = False
+            elif not skipping:
+                out.append(line)
+        cell.source = "\n".join(out)
     return released
 
 

@@ -8,6 +8,8 @@ For every assignment of the course's course.toml, in order:
    ``<course>/source/<assignment>/<notebook>.ipynb`` (build output: the folder is replaced);
 2. writes the public self-check cases, ``selfcheck_cases.npz``, beside them;
 3. makes sure the course secret exists (the grading seeds derive from it);
+   (a project assignment, graders.exercises.project, writes its module's ``source_notebook()`` instead
+   of steps 1 and 2);
 4. runs ``nbgrader generate_assignment <assignment> --force`` in the course folder, which writes
    ``<course>/release/<assignment>/`` (the student notebooks and the .npz) and the gradebook entries.
 
@@ -302,6 +304,19 @@ def render_assignment(course, assignment, source_dir):
     return paths
 
 
+def render_project(project, source_dir):
+    """Write a project's source notebook (its module's ``source_notebook()``) into source_dir (replaced)."""
+    if source_dir.exists():
+        shutil.rmtree(source_dir)
+    source_dir.mkdir(parents=True)
+    nb = project.module.source_notebook()
+    check_cells([cell for cell in nb.cells if "nbgrader" in cell.metadata], project.file)
+    nbformat.validate(nb)
+    path = source_dir / f"{project.notebook}.ipynb"
+    nbformat.write(nb, path)
+    return [path]
+
+
 # ---------------------------------------------------------------- the course
 
 COURSE_INPUTS = ("nbgrader_config.py", "course.toml")  # what a course is before it is built (and its exercises/)
@@ -379,8 +394,11 @@ def build_course(course_dir: Path) -> None:
               f"inputs: keep it, back it up, never share it)")
     for assignment in course.assignments:
         source_dir = course_dir / "source" / assignment
-        render_assignment(course, assignment, source_dir)
-        write_public_cases(source_dir / SELFCHECK_FILE, assignment, course)
+        if course.project(assignment):
+            render_project(course.project(assignment), source_dir)
+        else:
+            render_assignment(course, assignment, source_dir)
+            write_public_cases(source_dir / SELFCHECK_FILE, assignment, course)
         copy_utils(source_dir)
         generate_assignment(course_dir, assignment)
         print(f"built {assignment}: {course_dir / 'release' / assignment}")

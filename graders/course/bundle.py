@@ -11,6 +11,8 @@ The zip holds one folder named like the zip:
         selfcheck_cases.npz    the public self-check cases (in the release already)
         utils/                 the helpers the notebooks import, beside them: a kernel started in the
                                notebook's folder finds them without any installation
+    <other assignment>/        a project's ``beside`` assignments (graders.exercises.project), laid out the same:
+                               the capstone reads the student's own conv_pool_backward notebooks
 
 ``<version>`` is the project's version plus the first 8 hex digits of a SHA-256 over the bundle's content, so
 two different bundles never share a name and rebuilding unchanged material gives the same bytes (entries are
@@ -36,8 +38,8 @@ import nbformat
 from graders.exercises import EDUCODER_BEGIN, EDUCODER_END, load_course, method_regions
 
 # What the students' kernel and JupyterLab need; pinned to the versions installed here, which the tests ran.
-PINNED_DISTRIBUTIONS = ("numpy", "matplotlib", "ipykernel", "ipython", "jupyterlab", "notebook", "nbgrader",
-                        "tqdm", "ipywidgets", "scikit-learn")  # the last three: the capstone's bar and digits
+PINNED_DISTRIBUTIONS = ("numpy", "matplotlib", "ipykernel", "ipython", "jupyterlab", "notebook", "nbgrader")
+# A project adds its own (project.toml's `requirements`: the capstone's scikit-learn, tqdm, ipywidgets).
 DEFAULT_COURSE_ID = "backprop-lab"
 NBGRADER_DELIMITERS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS",
                        "BEGIN MARK SCHEME", "END MARK SCHEME")
@@ -75,24 +77,32 @@ def write_bundle(course_dir: Path, out_dir: Path, assignment: str | None = None)
     assignment = assignment or next(iter(course.assignments))
     course.exercises(assignment)  # CourseError (a ValueError) naming the course's assignments
     release_dir = course_dir / "release" / assignment
-    stale = release_staleness(course_dir, assignment)
-    if stale:
-        print(f"{release_dir}: {stale}; building the course first", file=sys.stderr)
-        from graders.course.build import build_course
-        with contextlib.redirect_stdout(sys.stderr):  # stdout is for the zip's path only
-            build_course(course_dir)
-        stale = release_staleness(course_dir, assignment)
+    project = course.project(assignment)
+    # A project's notebook may read the student's work of other assignments (the capstone: their own layers,
+    # ../conv_pool_backward/): their releases go beside it, as nbgrader's fetch lays assignments out.
+    shipped = [assignment, *(project.beside if project else ())]
+    for name in shipped[1:]:
+        course.exercises(name)
+    for name in shipped:
+        stale = release_staleness(course_dir, name)
         if stale:
-            raise RuntimeError(f"{release_dir}: still {stale} after `backprop-lab build`")
+            print(f"{course_dir / 'release' / name}: {stale}; building the course first", file=sys.stderr)
+            from graders.course.build import build_course
+            with contextlib.redirect_stdout(sys.stderr):  # stdout is for the zip's path only
+                build_course(course_dir)
+            stale = release_staleness(course_dir, name)
+            if stale:
+                raise RuntimeError(f"{course_dir / 'release' / name}: still {stale} after `backprop-lab build`")
 
     course_id = read_course_id(course_dir)
     payload = {}  # path inside the bundle folder -> bytes
-    for path in shipped_files(release_dir):
-        payload[f"{assignment}/{path.relative_to(release_dir).as_posix()}"] = path.read_bytes()
     utils_dir = _utils_dir()
-    for path in shipped_files(utils_dir):
-        payload[f"{assignment}/utils/{path.relative_to(utils_dir).as_posix()}"] = path.read_bytes()
-    payload["requirements.txt"] = requirements_text().encode("utf-8")
+    for name in shipped:
+        for path in shipped_files(course_dir / "release" / name):
+            payload[f"{name}/{path.relative_to(course_dir / 'release' / name).as_posix()}"] = path.read_bytes()
+        for path in shipped_files(utils_dir):
+            payload[f"{name}/utils/{path.relative_to(utils_dir).as_posix()}"] = path.read_bytes()
+    payload["requirements.txt"] = requirements_text(project.requirements if project else ()).encode("utf-8")
 
     # The README is made from its template and the version: hashing the template (not the README) keeps
     # "same name, same bytes" without the version depending on itself.
@@ -101,7 +111,8 @@ def write_bundle(course_dir: Path, out_dir: Path, assignment: str | None = None)
     stem = f"{course_id}-{assignment}-{version}"
     payload["README.md"] = student_readme(course_id, assignment, version, release_dir, payload).encode("utf-8")
 
-    leaks = find_leaks(payload, answer_lines(_solutions_dir(), course.exercises(assignment)), _course_secret(course_dir))
+    exercises = [exercise for name in shipped for exercise in course.exercises(name)]
+    leaks = find_leaks(payload, answer_lines(_solutions_dir(), exercises), _course_secret(course_dir))
     if leaks:
         raise BundleLeakError("refusing to write the student bundle, it would contain:\n  " + "\n  ".join(leaks))
 
@@ -167,7 +178,12 @@ def _release_inputs(course_dir: Path, assignment: str) -> list[Path]:
     for module in RELEASE_BUILDERS:
         _local_imports(module, modules)
     files = [course_dir / "nbgrader_config.py", course_dir / "course.toml"]
-    for exercise in load_course(course_dir).exercises(assignment):
+    course = load_course(course_dir)
+    project = course.project(assignment)
+    if project:  # its folder, its module and ours it imports, and the files it names (SOURCES: a template)
+        files += project.files() + [Path(p) for p in getattr(project.module, "SOURCES", ())]
+        _local_imports(project.module.__name__, modules)
+    for exercise in course.exercises(assignment):
         files += [p for p in exercise.folder.path.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
         files.append(exercise.folder.reference_file)
     files += [Path(importlib.util.find_spec(m).origin) for m in sorted(modules)]
@@ -186,8 +202,9 @@ def release_staleness(course_dir: Path, assignment: str) -> str:
     release_dir = course_dir / "release" / assignment
     if not release_dir.is_dir():
         return "missing"
-    notebooks = dict.fromkeys(e.notebook for e in load_course(course_dir).exercises(assignment))
-    expected = [f"{notebook}.ipynb" for notebook in notebooks] + [SELFCHECK_FILE]
+    course = load_course(course_dir)
+    expected = [f"{notebook}.ipynb" for notebook in course.notebooks(assignment)]
+    expected += [] if course.project(assignment) else [SELFCHECK_FILE]
     missing = [name for name in expected if not (release_dir / name).is_file()]
     if missing:
         return f"missing {', '.join(missing)}"
@@ -244,11 +261,11 @@ def content_hash(payload: dict[str, bytes]) -> str:
     return digest.hexdigest()
 
 
-def requirements_text() -> str:
-    """requirements.txt: PINNED_DISTRIBUTIONS at the versions installed in this environment."""
+def requirements_text(extra=()) -> str:
+    """requirements.txt: PINNED_DISTRIBUTIONS and ``extra`` (a project's) at the versions installed here."""
     lines = [f"# Tested with Python {sys.version_info.major}.{sys.version_info.minor} and exactly these versions.",
              "# Install with: pip install -r requirements.txt"]
-    for name in PINNED_DISTRIBUTIONS:
+    for name in dict.fromkeys((*PINNED_DISTRIBUTIONS, *extra)):
         try:
             lines.append(f"{name}=={importlib.metadata.version(name)}")
         except importlib.metadata.PackageNotFoundError:
@@ -260,8 +277,8 @@ def requirements_text() -> str:
 def _levels(release_dir: Path) -> list[tuple[str, str, str]]:
     """(notebook file, method, class) of every exercise whose notebook is in the release, in course.toml's order."""
     course = load_course(release_dir.parent.parent)
-    return [(f"{ex.notebook}.ipynb", ex.name, ex.class_name) for ex in course.assignments.get(release_dir.name, ())
-            if (release_dir / f"{ex.notebook}.ipynb").is_file()]
+    return [(f"{ex.notebook}.ipynb", ex.name, getattr(ex, "class_name", None))
+            for ex in course.graded(release_dir.name) if (release_dir / f"{ex.notebook}.ipynb").is_file()]
 
 
 def student_readme(course_id: str, assignment: str, version: str, release_dir: Path,
@@ -283,8 +300,15 @@ def student_readme(course_id: str, assignment: str, version: str, release_dir: P
         python_version=requires.lstrip(">=~ ") or "3.11",
         first_notebook=first_nb,
         notebook_list=", ".join(f"`{nb}`" for nb in notebooks),
-        selfcheck_example=f'from utils.selfcheck import self_check\n\nself_check({first_class}, "{first_method}")',
+        selfcheck_example=(f'from utils.selfcheck import self_check\n\nself_check({first_class}, "{first_method}")'
+                           if first_class else _project_check(release_dir)),
     )
+
+
+def _project_check(release_dir: Path) -> str:
+    """What a project's notebook runs to check the student's work (its module's SELF_CHECK), for the README."""
+    project = load_course(release_dir.parent.parent).project(release_dir.name)
+    return getattr(project.module, "SELF_CHECK", "") if project else ""
 
 
 def _tree(names: list[str]) -> str:

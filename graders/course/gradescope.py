@@ -83,9 +83,10 @@ def _course_assignment(course_dir, assignment):
     return assignment
 
 
-def requirements():
-    """requirements.txt: the grader's run-time needs, at the versions installed here."""
-    return "".join(f"{name}=={metadata.version(name)}\n" for name in REQUIREMENTS)
+def requirements(extra=()):
+    """requirements.txt: the grader's run-time needs and ``extra`` (a project's, graders.exercises.project: the
+    capstone's grader loads scikit-learn's digits), at the versions installed here."""
+    return "".join(f"{name}=={metadata.version(name)}\n" for name in dict.fromkeys((*REQUIREMENTS, *extra)))
 
 
 def _add_tree(archive, folder, prefix):
@@ -104,6 +105,7 @@ def _add_text(archive, name, text, executable=False):
 def write_autograder(course_dir, out_dir, assignment=None):
     """Write <out_dir>/<assignment>-gradescope.zip and return its path."""
     from graders.core.seeds import load_course_secret
+    from graders.exercises import load_course
 
     course_dir = Path(course_dir).resolve()
     assignment = _course_assignment(course_dir, assignment)
@@ -116,7 +118,8 @@ def write_autograder(course_dir, out_dir, assignment=None):
     with zipfile.ZipFile(temporary, "w", zipfile.ZIP_DEFLATED) as archive:
         _add_text(archive, "setup.sh", SETUP_SH, executable=True)
         _add_text(archive, "run_autograder", RUN_AUTOGRADER, executable=True)
-        _add_text(archive, "requirements.txt", requirements())
+        project = load_course(course_dir).project(assignment)
+        _add_text(archive, "requirements.txt", requirements(project.requirements if project else ()))
         for package in PACKAGES:
             _add_tree(archive, code_root / package, f"backprop-lab/{package}")
         for name in COURSE_FILES:

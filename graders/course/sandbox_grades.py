@@ -10,6 +10,9 @@ same sandbox, same comparison), and replaces the outputs of the exercise's hidde
 the feedback and the score. nbgrader's SaveAutoGrades then reads that score as the cell's partial
 credit, so both routes give every submission the same grade.
 
+A project's notebook (graders.exercises.project, the capstone) is graded as a whole by the same Grader, and
+each of its tests' feedback and score goes into the hidden test cell its ``test_cell`` names.
+
 Who is graded: nbgrader's own ``resources["nbgrader"]["student"]``; the course is the folder of
 the nbgrader_config.py nbgrader runs with (the current folder, as nbgrader itself assumes).
 One sandbox serves all the notebooks of an autograde run.
@@ -66,6 +69,8 @@ class SandboxGrades(NbGraderPreprocessor):
         grader = Grader(course_dir, Limits(memory_mib=self.memory_mib), timeout=self.timeout)
         data = nbformat.writes(nb).encode("utf-8")
         stem = Path(name).stem
+        if grader.course.project(assignment) and grader.course.project(assignment).notebook == stem:
+            return self._grade_project(grader, nb, resources, student, assignment, name, data, course_dir), resources
         exercises = [ex for ex in grader.exercises_of(assignment) if ex.notebook == stem]
         if not exercises:
             return nb, resources
@@ -89,6 +94,30 @@ class SandboxGrades(NbGraderPreprocessor):
             self.log.info("%s: %s graded in the sandbox: %g of %g", name, exercise.name, test["score"],
                           exercise.points)
         return nb, resources
+
+
+    def _grade_project(self, grader, nb, resources, student, assignment, name, data, course_dir):
+        """A project's notebook (graders.exercises.project): graded as ``backprop-lab grade`` grades it, each
+        test's feedback and score written into its hidden test cell."""
+        notebook = NotebookFile(name=name, origin=name, data=data)
+        submission = Submission(student=student, assignment=assignment, notebooks={Path(name).stem: notebook})
+        result = grader.grade(submission, _sandbox(grader.limits, course_dir), {name: data})
+        by_cell = {test.get("test_cell"): test for test in result["tests"]}
+        for cell in nb.cells:
+            grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+            test = by_cell.get(grade_id)
+            if test is None or not cell.metadata["nbgrader"].get("grade"):
+                continue
+            points = float(cell.metadata["nbgrader"].get("points", test["max_score"]))
+            score = min(points, test["score"] * points / test["max_score"]) if test["max_score"] else 0.0
+            cell.outputs = [
+                nbformat.v4.new_output("stream", name="stdout", text=(result["error"] or test["feedback"]) + "\n"),
+                nbformat.v4.new_output("execute_result", data={"text/plain": repr(float(score))},
+                                       execution_count=cell.get("execution_count")),
+            ]
+            self.log.info("%s: %s graded in the sandbox: %g of %g", name, test["name"], test["score"],
+                          test["max_score"])
+        return nb
 
 
 class KernelTolerantExecute(Execute):

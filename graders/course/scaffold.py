@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 
 from graders.exercises.course_file import COURSE_FILE, LANGUAGES, builtin_assignments
+from graders.exercises.project import builtin_projects
 
 NBGRADER_CONFIG = "nbgrader_config.py"
 
@@ -50,7 +51,7 @@ def init_course(directory, assignments=None, language="en", course_id=None):
     - course_id: nbgrader's course id (default: the folder's name)
     """
     directory = Path(directory).resolve()
-    available = builtin_assignments()
+    available = [*builtin_assignments(), *(p.assignment for p in builtin_projects().values())]  # the capstone last
     chosen = list(available) if not assignments else list(assignments)
     unknown = [a for a in chosen if a not in available]
     if unknown:

@@ -26,6 +26,8 @@ from pathlib import Path
 
 import nbformat
 
+from graders.exercises.course_file import graded_of
+
 
 log = logging.getLogger(__name__)
 
@@ -130,7 +132,7 @@ def write_autograded(course_dir, db_url, result, files, exercises, steps=None):
     cells graded by hand). Nothing when the course has no release of the assignment.
 
     - files: {file name: bytes} of the submission's notebooks (as ``Grader.read_files`` gives them)
-    - exercises: the assignment's exercises (``Grader.exercises_of``): their notebooks and test cells
+    - exercises: what the assignment's tests are graded as (``Course.graded``): their notebooks and test cells
     - steps: ``sanitizers(course_dir)`` (made once for many results)
     """
     course_dir = Path(course_dir)
@@ -139,10 +141,9 @@ def write_autograded(course_dir, db_url, result, files, exercises, steps=None):
     if not release_dir.is_dir() or student in ("", ".", "..") or "/" in student or "/" in assignment:
         return [], {}
     steps = sanitizers(course_dir) if steps is None else steps
-    by_name = {exercise.name: exercise for exercise in exercises}
     tests_by_notebook, graded_from = {}, {}
     for test in result.get("tests", []):
-        exercise = by_name.get(test["name"])
+        exercise = graded_of(exercises, test)
         if exercise is None:
             continue
         entry = dict(test)

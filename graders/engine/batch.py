@@ -15,6 +15,7 @@ One method's crash, endless loop or exit costs only that method. Finished grades
 
     results = grade_submissions(submissions, Grader(course_dir, Limits()), workers=2)
 """
+import dataclasses
 import multiprocessing
 import multiprocessing.util
 import os
@@ -33,6 +34,10 @@ from graders.engine.notebook import AnswerError, NotebookError, class_template, 
     read_notebook, splice_answer, splice_region
 from graders.engine.sandbox import Limits, Sandbox, SandboxCase, SandboxError, printable
 from graders.core.seeds import course_seeds, load_course_secret
+
+_PROJECT_SANDBOXES = {}  # {(process, runner, timeout, slot): Sandbox} of the projects' runners
+_ALWAYS_HIDDEN = {str(Path(__file__).resolve().parents[2] / "solutions"), str(Path(__file__).resolve().parents[1])}
+
 
 class Grader:
     """Everything trusted that grading needs: templates, the course secret, the limits.
@@ -88,6 +93,8 @@ class Grader:
         """Grade one submission in ``sandbox``; returns its results-JSON entry (with extras)."""
         started = time.perf_counter()
         files = self.read_files(submission) if files is None else files
+        if self.course.project(submission.assignment):
+            return self._grade_project(submission, files, sandbox, started)
         exercises = self.exercises_of(submission.assignment)
         tests, problems, readable = [], [], 0
         if not exercises:
@@ -123,6 +130,60 @@ class Grader:
             for test in tests:
                 test["score"], test["passed"] = 0.0, False
         return result
+
+    def _grade_project(self, submission, files, sandbox, started):
+        """A project's submission (graders.exercises.project): its module grades the notebook as a whole, in
+        a sandbox of this worker's slot that runs cases with the module's runner."""
+        project = self.course.project(submission.assignment)
+        tests, error = [], None
+        notebook = submission.notebooks.get(project.notebook)
+        if notebook is None and submission.extra:  # a renamed copy stands in, as for an exercise's notebook
+            notebook = submission.extra[0]
+        data = files.get(notebook.name) if notebook is not None else None
+        if notebook is None:
+            error = (f"{project.notebook}.ipynb is missing from your submission, so {submission.assignment} could "
+                     f"not be graded: submit it, with your answers between the Begin and End lines.")
+        else:
+            try:
+                if data is None:
+                    raise NotebookError(f"{notebook.name} could not be read")
+                nb = read_notebook(data, notebook.name)
+                seeds = course_seeds(self.secret, submission.student, submission.assignment)
+                tests = project.module.grade(nb, seeds, lambda runner, timeout: self.project_sandbox(
+                    sandbox, runner, timeout))
+            except (NotebookError, AnswerError) as exc:
+                error = str(exc)
+        if error is not None:
+            tests = [dict(report_error(test.name, error).to_dict(), test_cell=test.test_cell, feedback=error,
+                          error=error, score=0.0, max_score=test.points, passed=False) for test in project.tests]
+        if notebook is not None and notebook.name != f"{project.notebook}.ipynb" and error is None:
+            note = (f"Note: {project.notebook}.ipynb is missing; graded {notebook.name}. Keep the notebook's name "
+                    f"next time.\n")
+            for test in tests:
+                test["feedback"] = note + test["feedback"]
+        return {
+            "student": submission.student,
+            "assignment": submission.assignment,
+            "status": "graded" if error is None else "error",
+            "score": round(sum(t["score"] for t in tests), 2) if error is None else 0.0,
+            "max_score": float(project.points),
+            "error": error,
+            "tests": tests,
+            **submission_fields(submission),
+            "seconds": round(time.perf_counter() - started, 4),
+        }
+
+    def project_sandbox(self, sandbox, runner, timeout):
+        """A Sandbox like ``sandbox`` (its slot, what it hides, its limits but the time) running cases with
+        ``runner``; started once per process and runner, closed when the process ends."""
+        key = (os.getpid(), str(runner), float(timeout), sandbox.slot)
+        if key not in _PROJECT_SANDBOXES:
+            limits = dataclasses.replace(self.limits, timeout=max(float(timeout), float(self.limits.timeout)))
+            box = Sandbox(limits, slot=sandbox.slot, hide=[p for p in sandbox.hide if p not in _ALWAYS_HIDDEN],
+                          runner=runner)
+            multiprocessing.util.Finalize(box, box.close, exitpriority=10)
+            _PROJECT_SANDBOXES[key] = box
+        return _PROJECT_SANDBOXES[key]
 
     def _failed_test(self, exercise, message, notebook=None):
         entry = report_error(exercise.name, message).to_dict()
@@ -290,7 +351,7 @@ def _grade_in_worker(submission):
     try:
         result = grader.grade(submission, box)
     except Exception as exc:  # our bug or the machine's problem, not the student's
-        result = internal_error_result(submission, exc, grader.exercises_of(submission.assignment))
+        result = internal_error_result(submission, exc, grader.course.graded(submission.assignment))
     return result, box.isolation
 
 

@@ -108,13 +108,13 @@ def _apply_late(results, submissions, grader, course_dir, gradebook_url):
     except Exception as exc:  # the course's config names a plugin that cannot be made
         return None, f"late penalties not applied: the course's late-submission plugin failed ({exc})"
     if gradebook_url is None:
-        apply_without_gradebook(done, plugin, grader.exercises_of)
+        apply_without_gradebook(done, plugin, grader.course.graded)
         return None, None
     try:
-        return write_gradebook(gradebook_url, [r for r in done if grader.exercises_of(r["assignment"])],
+        return write_gradebook(gradebook_url, [r for r in done if grader.course.graded(r["assignment"])],
                                grader.course, plugin), None
     except GradebookError as exc:
-        apply_without_gradebook(done, plugin, grader.exercises_of)
+        apply_without_gradebook(done, plugin, grader.course.graded)
         return None, f"gradebook not updated: {exc}"
 
 
@@ -128,7 +128,7 @@ def _write_autograded(results, submissions, grader, course_dir, gradebook_url):
         steps = sanitizers(course_dir)
         with one_gradebook(steps, gradebook_url):
             for result, submission in zip(results, submissions):
-                exercises = None if result is None else grader.exercises_of(result["assignment"])
+                exercises = None if result is None else grader.course.graded(result["assignment"])
                 if not exercises:
                     continue
                 paths, manual = write_autograded(course_dir, gradebook_url, result, grader.read_files(submission),

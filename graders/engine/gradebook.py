@@ -14,6 +14,7 @@ import datetime
 from pathlib import Path
 
 from graders.exercises import active_course
+from graders.exercises.course_file import graded_of
 
 GRADEBOOK_NAME = "gradebook.db"
 
@@ -132,18 +133,22 @@ def _write(url, results, course, plugin=None):
 
 def _write_assignment(db, api, assignment, results, students, course):
     """Record one assignment's results in the session (one query per kind, not per student)."""
-    exercises = {exercise.name: exercise for exercise in course.assignments.get(assignment.name, ())}
+    graded = course.graded(assignment.name)
+
+    def test_cell(test):
+        item = graded_of(graded, test)
+        return None if item is None else (item.notebook, item.test_cell)
     notebooks = list(assignment.notebooks)
     cells = {nb.name: {cell.name for cell in nb.grade_cells} for nb in notebooks}
     for result in results:
         for test in result.get("tests", []):
-            exercise = exercises.get(test["name"])
-            if exercise is not None and exercise.test_cell not in cells.get(exercise.notebook, ()):
+            where = test_cell(test)
+            if where is not None and where[1] not in cells.get(where[0], ()):
                 raise GradebookError(
-                    f"the gradebook has no grade cell {exercise.test_cell!r} in notebook {exercise.notebook!r} "
+                    f"the gradebook has no grade cell {where[1]!r} in notebook {where[0]!r} "
                     f"of {assignment.name!r}: rebuild the assignment (`backprop-lab build`)")
 
-    tested = {(ex.notebook, ex.test_cell) for ex in exercises.values()}
+    tested = {(item.notebook, item.test_cell) for item in graded}
     manual_cells = [(nb.name, cell.name) for nb in notebooks for cell in nb.grade_cells + nb.task_cells
                     if (nb.name, cell.name) not in tested]
     submissions = {sub.student_id: sub for sub in
@@ -193,10 +198,10 @@ def _write_assignment(db, api, assignment, results, students, course):
                 grade.auto_score = scored.get((notebook_name, cell_name))
                 grade.needs_manual_grade = grade.auto_score is None or grade.manual_score is not None
         for test in result.get("tests", []):
-            exercise = exercises.get(test["name"])
-            if exercise is None:
+            where = test_cell(test)
+            if where is None:
                 continue
-            grade = grades[(student_id, exercise.notebook, exercise.test_cell)]
+            grade = grades[(student_id, *where)]
             grade.auto_score = float(test["score"]) if result["status"] == "graded" else 0.0
             # As nbgrader's SaveAutoGrades: an earlier manual grade asks for a second look.
             grade.needs_manual_grade = grade.manual_score is not None

@@ -115,17 +115,19 @@ def record(result, raw_score, penalty, seconds, duedate=None, plugin=None):
 def apply_without_gradebook(results, plugin, exercises_of):
     """Penalties for results that reach no gradebook: only an LMS late marker can make them late.
 
-    Each notebook's score is the sum of its methods' scores (``exercises_of(assignment)`` gives the
-    exercises, each with ``.name`` and ``.notebook``)."""
+    Each notebook's score is the sum of its methods' scores (``exercises_of(assignment)`` gives what the
+    tests are graded as, ``Course.graded``: each with ``.name``, ``.notebook`` and ``.test_cell``)."""
+    from graders.exercises.course_file import graded_of
     for result in results:
         raw = float(result["score"])
         seconds = seconds_late(None, None, lms_late=bool(result.get("lms_late")))
         total = 0.0
         if seconds > 0 and result["status"] == "graded":
-            notebooks = {ex.name: ex.notebook for ex in exercises_of(result["assignment"])}
+            graded = exercises_of(result["assignment"])
             per_notebook = {}
             for test in result.get("tests", []):
-                notebook = notebooks.get(test["name"], test["name"])
+                item = graded_of(graded, test)
+                notebook = item.notebook if item is not None else test["name"]
                 per_notebook[notebook] = per_notebook.get(notebook, 0.0) + float(test["score"])
             for score in per_notebook.values():
                 total += notebook_penalty(plugin, result["student"], score, seconds) or 0.0

@@ -13,6 +13,10 @@
     [assignments.settings.conv_backward]                  # optional, per exercise of this assignment
     points = 5
 
+    [[assignments]]
+    id = "cnn_capstone"           # a built-in project: the folder whose project.toml names it
+    # project = "<folder id>"     # or any project folder (graders.exercises.project): graded by its module
+
 An exercise id names a folder: the course's own ``<course>/exercises/<id>/`` first, else the
 built-in ``graders/exercises/<id>/``. ``[defaults]`` sets exercise settings for the whole course.
 Every mistake is a CourseError whose one line names the file and the key. What nbgrader owns
@@ -26,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from graders.exercises.folder import ExerciseFolder, builtin_folders, discover
+from graders.exercises.project import builtin_projects, discover_projects
 from graders.exercises.spec_files import ExerciseFormatError, read_toml
 
 COURSE_FILE = "course.toml"
@@ -120,11 +125,32 @@ class Exercise:
 
 @dataclass
 class Course:
-    """A course: its folder, settings and assignments ({id: [Exercise, ...]} in course.toml's order)."""
+    """A course: its folder, settings and assignments ({id: [Exercise, ...]} in course.toml's order).
+
+    A project assignment (graders.exercises.project) has no exercises (an empty tuple in ``assignments``,
+    so that it keeps its place in the order) and its ProjectFolder in ``projects``."""
     path: Path
     settings: dict
     assignments: dict
     folders: dict  # {id: ExerciseFolder}: the course's own and the built-in ones
+    projects: dict = field(default_factory=dict)  # {assignment id: ProjectFolder}
+
+    def project(self, assignment):
+        """The ProjectFolder of a project assignment, else None."""
+        return self.projects.get(assignment)
+
+    def graded(self, assignment):
+        """What an assignment's results' tests are graded as, each with ``name``, ``points``, ``notebook`` and
+        ``test_cell`` (its hidden test cell): the Exercises, or a project's ProjectTests; [] when unknown."""
+        if assignment in self.projects:
+            return self.projects[assignment].tests
+        return list(self.assignments.get(assignment, ()))
+
+    def notebooks(self, assignment):
+        """The notebook names (without .ipynb) of an assignment, in order."""
+        if assignment in self.projects:
+            return [self.projects[assignment].notebook]
+        return list(dict.fromkeys(e.notebook for e in self.exercises(assignment)))
 
     @property
     def file(self):
@@ -159,6 +185,16 @@ class Course:
                 return Exercise.from_folder(folder)
         known = sorted({e.name for e in pool} | {f.name for f in self.folders.values()})
         raise ValueError(f"unknown exercise {name!r}; the exercises are {', '.join(known)}")
+
+
+def graded_of(graded, test):
+    """The item of ``graded`` (Course.graded) a results' test entry belongs to, else None: by the entry's
+    ``test_cell`` when it has one (a project's test may be named after what it graded, e.g. Adam.update),
+    else by name."""
+    for item in graded:
+        if test.get("test_cell") == item.test_cell if test.get("test_cell") else test.get("name") == item.name:
+            return item
+    return None
 
 
 def _fail(path, key, message):
@@ -217,9 +253,11 @@ def load_course(course_dir):
 
     try:
         folders = {**builtin_folders(), **discover(course_dir / "exercises")}
+        project_folders = {**builtin_projects(), **discover_projects(course_dir / "exercises")}
     except ExerciseFormatError as exc:
         raise CourseError(str(exc)) from None
-    assignments = {}
+    builtin_project_ids = {p.assignment: p for p in project_folders.values()}
+    assignments, projects = {}, {}
     raw_assignments = data.get("assignments", [])
     if not isinstance(raw_assignments, list) or not raw_assignments:
         raise _fail(path, "assignments", "missing: add [[assignments]] tables (id, exercises)")
@@ -228,14 +266,19 @@ def load_course(course_dir):
         if not isinstance(raw, dict):
             raise _fail(path, where, "must be a table")
         for key in raw:
-            if key not in ("id", "exercises", "settings"):
-                raise _fail(path, f"{where}.{key}", "unknown key (known: id, exercises, settings)")
+            if key not in ("id", "exercises", "settings", "project"):
+                raise _fail(path, f"{where}.{key}", "unknown key (known: id, exercises, settings, project)")
         assignment = raw.get("id")
         if not isinstance(assignment, str) or not ASSIGNMENT_ID.match(assignment):
             raise _fail(path, f"{where}.id", f"must be an assignment id (letters, digits, _ . -), got {assignment!r}")
         if assignment in assignments:
             raise _fail(path, f"{where}.id", f"{assignment!r} used twice")
         where = f"assignments[{i}] ({assignment})"
+        if "project" in raw or ("exercises" not in raw and assignment in builtin_project_ids
+                                and assignment not in builtin_assignments(folders)):
+            projects[assignment] = _project(path, where, raw, project_folders, builtin_project_ids)
+            assignments[assignment] = ()
+            continue
         if "exercises" not in raw:
             ids = builtin_assignments(folders).get(assignment)
             if not ids:
@@ -272,7 +315,22 @@ def load_course(course_dir):
             names.add(exercise.name)
             exercises.append(exercise)
         assignments[assignment] = tuple(exercises)
-    return Course(course_dir, settings, assignments, folders)
+    return Course(course_dir, settings, assignments, folders, projects)
+
+
+def _project(path, where, raw, project_folders, by_assignment):
+    """The ProjectFolder an assignment table names (``project = "<folder id>"``) or is (its id)."""
+    for key in ("exercises", "settings"):
+        if key in raw:
+            raise _fail(path, f"{where}.{key}", "a project assignment has no exercises or settings: its folder's "
+                        "module grades it")
+    if "project" not in raw:
+        return by_assignment[raw["id"]]
+    name = raw["project"]
+    if not isinstance(name, str) or name not in project_folders:
+        raise _fail(path, f"{where}.project", f"no project folder {name!r} (the project folders: "
+                    f"{', '.join(sorted(project_folders)) or 'none'})")
+    return project_folders[name]
 
 
 def builtin_assignments(folders=None):

@@ -558,7 +558,7 @@ def stage_nbgrader_feedback(results_json: Path, course_dir: Path) -> list[Path]:
         if (submitted / "timestamp.txt").is_file():
             shutil.copyfile(submitted / "timestamp.txt", target / "timestamp.txt")
         page = feedback_page(sub)
-        notebooks = list(dict.fromkeys(ex.notebook for ex in course.assignments.get(sub["assignment"], ())))
+        notebooks = course.notebooks(sub["assignment"]) if sub["assignment"] in course.assignments else []
         for notebook in notebooks:
             path = target / f"{notebook}.html"
             path.write_text(page, encoding="utf-8")

@@ -47,10 +47,12 @@ class Claim:
 
 
 def known_notebooks():
-    """{notebook name without .ipynb: assignment id} of every exercise of the active course."""
+    """{notebook name without .ipynb: assignment id} of every exercise and project of the active course."""
+    course = active_course()
     found = {}
-    for exercise in active_course().all_exercises():
-        found.setdefault(exercise.notebook, exercise.assignment)
+    for assignment in course.assignments:
+        for notebook in course.notebooks(assignment):
+            found.setdefault(notebook, assignment)
     return found
 
 
