@@ -68,11 +68,11 @@ def class_cell(class_name):
     return "\n".join(lines)
 
 
-def render_capstone_notebook(template=TEMPLATE):
+def render_capstone_notebook(template=TEMPLATE, lang="en"):
     """The source notebook (nbformat v4), with the reference answers in nbgrader's solution regions."""
     given = _class_sources(_solutions_file("capstone"), GIVEN)
     cells = []
-    for kind, name, text, number in parse_template(template):
+    for kind, name, text, number in parse_template(template, lang):
         where = f"{template}:{number}"
         if kind == "markdown":
             cells.append(new_markdown_cell(text, id=name, metadata=_metadata(name)))

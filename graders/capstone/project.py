@@ -17,8 +17,9 @@ SOURCES = (TEMPLATE,)  # what the notebook is made from besides modules (the bun
 SELF_CHECK = "errors = network_gradient_errors(tiny, x_tiny, t_tiny)"  # the notebook's check (the bundle's README)
 
 
-def source_notebook():
-    return render_capstone_notebook()
+def source_notebook(lang="en"):
+    """The nbgrader source notebook, its texts in ``lang`` ("en" or "zh": the template's '%% zh' texts)."""
+    return render_capstone_notebook(lang=lang)
 
 
 def regions():
