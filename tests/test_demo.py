@@ -49,7 +49,9 @@ def test_demo_runs_and_the_grader_agrees_with_every_sample_answer(demo):
     students = course_class(load_course(out / "course"))
     assert sorted((r["student"], r["assignment"]) for r in results) == sorted((s.student, s.assignment)
                                                                               for s in students)
-    assert {s.assignment for s in students} == set(REPO_COURSE.assignments)  # every assignment has a class
+    # every assignment has a class, but a project (the capstone: graded by a training run), whose bundle is written
+    assert {s.assignment for s in students} == set(REPO_COURSE.assignments) - set(REPO_COURSE.projects)
+    assert all(list(out.glob(f"backprop-lab-{project}-*.zip")) for project in REPO_COURSE.projects)
     by_id = {(r["student"], r["assignment"]): r for r in results}
     for student in students:
         assert agreement(student, by_id[student.student, student.assignment]) == [], student.what
