@@ -6,6 +6,9 @@
 import numpy as np
 
 from graders.course.figures import grid, outline, subplots
+from graders.exercises.folder import exercise_gettext
+
+_ = exercise_gettext(__file__)  # the figure's texts in the course's language (locale/)
 
 # Small integers, so that every number in the figure can be followed by hand.
 CONV_X = np.array([
@@ -37,8 +40,8 @@ def draw_conv_backward(Convolution):
     grid(axes[4], ex["dx"], "dx (4x4)", np.ones_like(ex["x"], dtype=bool), cmap="Oranges", frame=frame)
     outline(axes[0], 0, 0, 2, 2, "crimson")  # the window that produced out[0, 0]
     outline(axes[2], 0, 0, 1, 1, "crimson")
-    fig.suptitle(f"Convolution backward, stride 1, no padding (db = sum of dout = {ex['db'][0]:g})",
-                 fontsize=12)
+    fig.suptitle(_("Convolution backward, stride 1, no padding (db = sum of dout = {db})").format(
+        db=format(ex["db"][0], "g")), fontsize=12)
     fig.tight_layout()
     return fig
 
