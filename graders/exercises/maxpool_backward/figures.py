@@ -7,6 +7,9 @@ produces without shipping any solution code.
 import numpy as np
 
 from graders.course.figures import grid, outline, subplots
+from graders.exercises.folder import exercise_gettext
+
+_ = exercise_gettext(__file__)  # the figure's texts in the course's language (locale/)
 
 # Small integers, so that every number in the figure can be followed by hand.
 MAXPOOL_X = np.array([
@@ -41,14 +44,14 @@ def draw_maxpool_routing(MaxPool):
 
     frame = (6.6, 6.6)
     fig, axes = subplots(1, 3, figsize=(11, 4.0))
-    grid(axes[0], x, "x; shaded: some window's maximum", winners, frame=frame)
-    grid(axes[1], dout, "dout, the upstream gradient", frame=frame)
-    grid(axes[2], dx, "dx: routed, summed", dx != 0, cmap="Oranges", frame=frame)
+    grid(axes[0], x, _("x; shaded: some window's maximum"), winners, frame=frame)
+    grid(axes[1], dout, _("dout, the upstream gradient"), frame=frame)
+    grid(axes[2], dx, _("dx: routed, summed"), dx != 0, cmap="Oranges", frame=frame)
     # One window followed through: (1, 3) covers x[1:3, 3:5], whose maximum 5 appears twice.
     outline(axes[0], 1, 3, k, k, "crimson")
     outline(axes[1], 1, 3, 1, 1, "crimson")
     outline(axes[2], 1, 4, 1, 1, "crimson")
-    fig.suptitle("Max pooling backward: 2x2 windows, stride 1 (overlapping)", fontsize=12)
+    fig.suptitle(_("Max pooling backward: 2x2 windows, stride 1 (overlapping)"), fontsize=12)
     fig.tight_layout()
     return fig
 
