@@ -36,6 +36,8 @@ import zipfile
 from importlib import metadata
 from pathlib import Path
 
+from graders.i18n import _
+
 ROOT_ENV = "BACKPROP_LAB_AUTOGRADER"
 PACKAGES = ("utils", "solutions", "graders")
 REQUIREMENTS = ("numpy", "nbformat")
@@ -151,7 +153,8 @@ def test_output(test):
     for mistake in test.get("diagnosis") or []:
         hint = mistake.get("hint") if isinstance(mistake, dict) else None
         if hint:
-            lines.append(f"Hint ({mistake.get('title') or mistake.get('name')}): {hint}")
+            lines.append(_("Hint ({title}): {hint}").format(title=mistake.get("title") or mistake.get("name"),
+                                                             hint=hint))
     return "\n".join(line for line in lines if line)
 
 
@@ -161,10 +164,10 @@ def results_json(result, seconds):
               "max_score": float(test["max_score"]), "status": "passed" if test.get("passed") else "failed",
               "output": test_output(test), "visibility": "visible"}
              for number, test in enumerate(result.get("tests", []), start=1)]
-    output = [f"Score: {result['score']:g} of {result['max_score']:g}"]
+    output = [_("Score: {score:g} of {max_score:g}").format(score=result["score"], max_score=result["max_score"])]
     if result["status"] != "graded":
-        output.append(f"Your submission could not be graded: {result['error']}")
-    output += [f"Note: {note}" for note in result.get("notes") or []]
+        output.append(_("Your submission could not be graded: {error}").format(error=result["error"]))
+    output += [_("Note: {note}").format(note=note) for note in result.get("notes") or []]
     return {"score": float(result["score"]), "execution_time": round(seconds, 3), "output": "\n".join(output),
             "visibility": "visible", "stdout_visibility": "hidden", "tests": tests}
 
@@ -195,22 +198,23 @@ def run(root):
     notebooks = sorted(p for p in (root / "submission").rglob("*.ipynb")
                        if ".ipynb_checkpoints" not in p.parts and not p.name.startswith("."))
     if not notebooks:
-        return _failure("No notebook (.ipynb) in your upload: upload the assignment's notebooks, with your answers "
-                        "between the Begin and End lines.")
+        return _failure(_("No notebook (.ipynb) in your upload: upload the assignment's notebooks, with your "
+                          "answers between the Begin and End lines."))
     with tempfile.TemporaryDirectory(prefix="gradescope-") as work:
         folder = Path(work) / student / assignment
         folder.mkdir(parents=True)
         for notebook in notebooks:
             shutil.copyfile(notebook, folder / notebook.name)
-        submissions, _ = find_submissions([work], course)
+        submissions, _warnings = find_submissions([work], course)
         if not submissions:
-            return _failure("Your upload could not be read as this assignment's notebooks.")
+            return _failure(_("Your upload could not be read as this assignment's notebooks."))
         grader = Grader(course, Limits())
         try:
-            results, _ = grade_submissions(submissions[:1], grader, workers=1, hide=[course, root / "submission"])
+            results, _stats = grade_submissions(submissions[:1], grader, workers=1,
+                                                hide=[course, root / "submission"])
         except SandboxError as exc:
-            return _failure(f"The autograder could not start its sandbox ({exc}): tell the course staff.",
-                            time.perf_counter() - started)
+            return _failure(_("The autograder could not start its sandbox ({problem}): tell the course staff.").format(
+                problem=exc), time.perf_counter() - started)
     return results_json(results[0], time.perf_counter() - started)
 
 
@@ -220,7 +224,8 @@ def main():
     try:
         data = run(root)
     except Exception as exc:  # Gradescope shows nothing useful without a results.json: always write one
-        data = _failure(f"The autograder failed ({type(exc).__name__}: {exc}): tell the course staff.")
+        data = _failure(_("The autograder failed ({problem}): tell the course staff.").format(
+            problem=f"{type(exc).__name__}: {exc}"))
         print(f"backprop-lab gradescope: {type(exc).__name__}: {exc}", file=sys.stderr)
     results = root / "results"
     results.mkdir(parents=True, exist_ok=True)

@@ -47,9 +47,11 @@ from pathlib import Path
 import numpy as np
 
 from graders.core.runner import run_case
+from graders.i18n import _
 from graders.engine.sandbox.wire import (array_to_bytes, bytes_to_array, decode_value, encode_value, pack_message,
                                     read_message, split_frames)
 from utils.checking import describe_exception
+from utils.i18n import LANGUAGES, get_language, using_language
 
 INSTRUCTOR_ID = "instructor"  # the student id outside nbgrader autograde
 METHOD_SECONDS = 10.0  # time for the student's code on all the cases of one exercise, unless the judge says
@@ -118,8 +120,8 @@ def run_student_cases(cls, method, cases, seconds=None):
     """
     seconds = METHOD_SECONDS if seconds is None else seconds
     if any(name.split(".")[0] == "solutions" for name in list(sys.modules)):  # the kernel's side never imports it
-        message = ("your notebook imported `solutions`, the instructors' reference answers: an answer may use "
-                   "numpy and utils only. Remove that import.")
+        message = _("your notebook imported `solutions`, the instructors' reference answers: an answer may use "
+                    "numpy and utils only. Remove that import.")
         return [pack_message({"case": index, "error": message}) for index in range(len(cases))]
     messages = []
     deadline = time.monotonic() + seconds
@@ -148,8 +150,8 @@ def run_student_cases(cls, method, cases, seconds=None):
 
 
 def _time_message(seconds):
-    return (f"your code did not finish: the cases of this exercise may take {seconds:g} seconds together. "
-            f"Look for an endless loop, or loops over every element that numpy could do at once.")
+    return _("your code did not finish: the cases of this exercise may take {seconds:g} seconds together. Look "
+             "for an endless loop, or loops over every element that numpy could do at once.").format(seconds=seconds)
 
 
 @contextlib.contextmanager
@@ -166,7 +168,8 @@ class _BlockImports:
 
     def find_spec(self, name, path=None, target=None):
         if name.split(".")[0] in PRIVATE_PACKAGES:
-            raise ImportError(f"{name} is not available to answers: use numpy and utils", name=name)
+            raise ImportError(_("{module} is not available to answers: use numpy and utils").format(module=name),
+                              name=name)
         return None
 
     def __enter__(self):
@@ -213,7 +216,8 @@ class _Judge:
     def __init__(self, method, student, assignment, course_dir):
         self.seconds = None  # the exercise's time limit, once the judge has sent the cases
         self.args = [sys.executable, "-I", "-m", "graders.course.notebook_tests", "--method", method,
-                     "--student", student, "--assignment", assignment, "--course", str(course_dir)]
+                     "--student", student, "--assignment", assignment, "--course", str(course_dir),
+                     "--lang", get_language()]  # the report speaks the notebook's language
 
     def __enter__(self):
         self.log = tempfile.TemporaryFile()
@@ -241,13 +245,14 @@ class _Judge:
             self.proc.wait(timeout=10)
         self.log.seek(0)
         log = self.log.read().decode("utf-8", "replace")[-3000:]
-        raise HiddenTestError(f"the grader failed ({what}); this is not your code's fault: tell your "
-                              f"instructor.\n{' '.join(self.args)}\n{log}")
+        message = _("the grader failed ({what}); this is not your code's fault: tell your instructor.").format(
+            what=what)
+        raise HiddenTestError(f"{message}\n{' '.join(self.args)}\n{log}")
 
     def receive_cases(self):
         message = read_message(self.proc.stdout)
         if message is None:
-            self._fail("no test cases")
+            self._fail(_("no test cases"))
         header, blobs = message
         self.seconds = header.get("seconds") if isinstance(header.get("seconds"), (int, float)) else None
         return [{"kind": case["kind"], "params": case["params"],
@@ -259,14 +264,14 @@ class _Judge:
             self.proc.stdin.write(b"".join(messages))
             self.proc.stdin.close()
         except OSError:
-            self._fail("could not send the results")
+            self._fail(_("could not send the results"))
 
     def receive_report(self):
         data = self.proc.stdout.read()
         try:
             return json.loads(data)
         except ValueError:
-            self._fail("no report")
+            self._fail(_("no report"))
 
 
 # ---------------------------------------------------------------- the judge's side
@@ -315,15 +320,15 @@ def _case_outcome(header, blobs, names):
         return None, header["error"][:4000]
     described = header.get("outputs")
     if not isinstance(described, dict):
-        return None, "this case did not run (the notebook's kernel sent no result for it)"
+        return None, _("this case did not run (the notebook's kernel sent no result for it)")
     for name, desc in described.items():
         if isinstance(desc, dict) and desc.get("type") == "too_big":
-            return None, (f"{str(name)[:100]} is an array of shape {desc.get('shape')} ({desc.get('nbytes')} bytes), "
-                          f"far larger than expected")
+            return None, _("{name} is an array of shape {shape} ({nbytes} bytes), far larger than expected").format(
+                name=str(name)[:100], shape=desc.get("shape"), nbytes=desc.get("nbytes"))
     try:
         return {name: decode_value(desc, blobs) for name, desc in described.items() if name in names}, None
     except ValueError as exc:
-        return None, f"the grader could not read what your code returned: {exc}"
+        return None, _("the grader could not read what your code returned: {reason}").format(reason=exc)
 
 
 def _read_capped(stream, limit):
@@ -344,8 +349,11 @@ def main(argv=None):
     parser.add_argument("--student", required=True)
     parser.add_argument("--assignment", required=True)
     parser.add_argument("--course", required=True)
+    parser.add_argument("--lang", choices=LANGUAGES, default=None,
+                        help="the language of the report (the notebook's; default: $BACKPROP_LAB_LANG, else English)")
     args = parser.parse_args(argv)
-    judge(args.method, args.student, args.assignment, Path(args.course), sys.stdin.buffer, sys.stdout.buffer)
+    with using_language(args.lang):
+        judge(args.method, args.student, args.assignment, Path(args.course), sys.stdin.buffer, sys.stdout.buffer)
     return 0
 
 

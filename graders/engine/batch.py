@@ -34,6 +34,7 @@ from graders.engine.notebook import AnswerError, NotebookError, class_template, 
     read_notebook, splice_answer, splice_region
 from graders.engine.sandbox import Limits, Sandbox, SandboxCase, SandboxError, printable
 from graders.core.seeds import course_seeds, load_course_secret
+from graders.i18n import N_, _
 
 _PROJECT_SANDBOXES = {}  # {(process, runner, timeout, slot): Sandbox} of the projects' runners
 _ALWAYS_HIDDEN = {str(Path(__file__).resolve().parents[2] / "solutions"), str(Path(__file__).resolve().parents[1])}
@@ -98,8 +99,10 @@ class Grader:
         exercises = self.exercises_of(submission.assignment)
         tests, problems, readable = [], [], 0
         if not exercises:
-            problems.append(f"unknown assignment {submission.assignment!r}: the course's assignments are "
-                            f"{', '.join(self.course.assignments)} ({self.course.file})")
+            problems.append(_("unknown assignment {assignment}: the course's assignments are {assignments} "
+                              "({course_file})").format(assignment=repr(submission.assignment),
+                                                         assignments=", ".join(self.course.assignments),
+                                                         course_file=self.course.file))
         internal = False
         for exercise in exercises:
             try:
@@ -211,15 +214,16 @@ class Grader:
         if notebook is None:
             notebook = self._stand_in(submission, exercise, files)
             if notebook is None:
-                message = (f"{expected} is missing from your submission, so {exercise.name} could not be "
-                           f"graded: submit it, with your answer between the Begin and End lines.")
+                message = _("{notebook} is missing from your submission, so {method} could not be graded: submit "
+                            "it, with your answer between the Begin and End lines.").format(
+                                notebook=expected, method=exercise.name)
                 return self._failed_test(exercise, message), False
-            notes.append(f"{expected} is missing; graded {notebook.name}, which holds {exercise.name}. "
-                         f"Keep the notebook's name next time.")
+            notes.append(_("{expected} is missing; graded {notebook}, which holds {method}. Keep the notebook's "
+                           "name next time.").format(expected=expected, notebook=notebook.name, method=exercise.name))
         data = files.get(notebook.name)
         try:
             if data is None:
-                raise NotebookError(f"{notebook.name} could not be read")
+                raise NotebookError(_("{name} could not be read").format(name=notebook.name))
             nb = read_notebook(data, notebook.name)
         except NotebookError as exc:
             return self._failed_test(exercise, str(exc), notebook.name), False
@@ -257,10 +261,11 @@ class Grader:
 
         entry = grade_cases(exercise, cases, produced_by(run.cases), run_probes=run_probes).to_dict()
         if run.output_cut:
-            notes.append(f"your code printed more than {self.limits.output_bytes:,} bytes: the grader kept the "
-                         f"first {self.limits.output_bytes:,} and cut the rest (the grade does not depend on it)")
+            notes.append(_("your code printed more than {limit:,} bytes: the grader kept the first {limit:,} and cut "
+                           "the rest (the grade does not depend on it)").format(limit=self.limits.output_bytes))
         if notes:
-            entry["feedback"] = "\n".join(f"Note: {note}" for note in notes) + "\n" + entry["feedback"]
+            noted = "\n".join(_("Note: {note}").format(note=note) for note in notes)
+            entry["feedback"] = noted + "\n" + entry["feedback"]
         entry.update(notebook=notebook.name, notes=notes, run=run.summary())
         return entry, True
 
@@ -280,8 +285,8 @@ def submission_fields(submission):
     }
 
 
-_INTERNAL = ("the grader failed on {what} ({kind}); this is not the student's fault: tell the course staff "
-             "(the grade command's error output says where)")
+_INTERNAL = N_("the grader failed on {what} ({kind}); this is not the student's fault: tell the course staff "
+               "(the grade command's error output says where)")
 
 
 def _log_internal_error(submission, exc):
@@ -296,7 +301,7 @@ def _log_internal_error(submission, exc):
 
 def internal_error_test(exercise):
     """The test entry of a method the grader itself failed on: 0 points, a message without student text."""
-    message = _INTERNAL.format(what=exercise.name, kind="internal error")
+    message = _(_INTERNAL).format(what=exercise.name, kind=_("internal error"))
     entry = report_error(exercise.name, message).to_dict()
     entry.update(feedback=message, error=message, notebook=None, notes=[], run=None, internal_error=True)
     return entry
@@ -305,7 +310,7 @@ def internal_error_test(exercise):
 def internal_error_result(submission, exc, exercises):
     """The entry of a submission the grader itself failed on (never cached)."""
     _log_internal_error(submission, exc)
-    message = _INTERNAL.format(what="this submission", kind=type(exc).__name__)
+    message = _(_INTERNAL).format(what=_("this submission"), kind=type(exc).__name__)
     return {
         "student": submission.student, "assignment": submission.assignment, "status": "error",
         "score": 0.0, "max_score": float(sum(ex.points for ex in exercises)), "error": message,

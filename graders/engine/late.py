@@ -23,6 +23,8 @@ import datetime
 import logging
 from pathlib import Path
 
+from graders.i18n import _, ngettext
+
 LMS_LATE_SECONDS = 1.0
 CONFIG_FILE = "nbgrader_config.py"
 
@@ -75,11 +77,11 @@ def describe(seconds):
     hours, minutes = divmod(minutes, 60)
     parts = []
     if days:
-        parts.append(f"{days} day{'s' if days != 1 else ''}")
+        parts.append(ngettext("{count} day", "{count} days", days).format(count=days))
     if hours:
-        parts.append(f"{hours} h")
+        parts.append(_("{count} h").format(count=hours))
     if minutes:
-        parts.append(f"{minutes} min")
+        parts.append(_("{count} min").format(count=minutes))
     return " ".join(parts)
 
 
@@ -98,15 +100,20 @@ def record(result, raw_score, penalty, seconds, duedate=None, plugin=None):
         result["late"] = None
         return result
     result["score"] = round(max(0.0, result["raw_score"] - result["late_submission_penalty"]), 6)
-    when = (f"{describe(seconds)} after the due date ({duedate:%Y-%m-%d %H:%M} UTC)" if duedate is not None
-            else "after the due date (as the LMS marked it)")
-    rule = type(plugin).__name__ if plugin is not None else "late-submission rule"
+    when = (_("{late} after the due date ({due} UTC)").format(late=describe(seconds), due=f"{duedate:%Y-%m-%d %H:%M}")
+            if duedate is not None else _("after the due date (as the LMS marked it)"))
+    rule = type(plugin).__name__ if plugin is not None else _("late-submission rule")
     method = getattr(plugin, "penalty_method", None)
     if method:
         rule += f", penalty_method '{method}'"
-    message = (f"Submitted late: {when}. Late penalty: {result['late_submission_penalty']:g} point"
-               f"{'s' if result['late_submission_penalty'] != 1 else ''} ({rule}); "
-               f"score {result['score']:g} of {result['max_score']:g} (before the penalty {result['raw_score']:g}).")
+    penalty = result["late_submission_penalty"]
+    message = ngettext(
+        "Submitted late: {when}. Late penalty: {penalty:g} point ({rule}); score {score:g} of {max_score:g} "
+        "(before the penalty {raw_score:g}).",
+        "Submitted late: {when}. Late penalty: {penalty:g} points ({rule}); score {score:g} of {max_score:g} "
+        "(before the penalty {raw_score:g}).", 1 if penalty == 1 else 2).format(
+            when=when, penalty=penalty, rule=rule, score=result["score"], max_score=result["max_score"],
+            raw_score=result["raw_score"])
     result["late"] = {"seconds_late": seconds, "duedate": duedate.isoformat(" ") if duedate else None,
                       "penalty": result["late_submission_penalty"], "message": message}
     return result

@@ -30,6 +30,7 @@ from pathlib import Path
 
 
 from graders.exercises import active_course, get_exercise, method_regions
+from graders.i18n import _
 
 BEGIN = re.compile(r"^\s*#{3,}\s*Begin\s*#{3,}\s*$", re.IGNORECASE)
 END = re.compile(r"^\s*#{3,}\s*End\s*#{3,}\s*$", re.IGNORECASE)
@@ -76,38 +77,43 @@ def read_notebook(source, name=None):
     Raises NotebookError with a message a student can act on: not UTF-8 text, not JSON, not a
     notebook, too large.
     """
+    too_large = _("{name} is larger than {megabytes} MB: clear the outputs (Kernel > Restart & Clear Output), "
+                  "save and submit again")
     if isinstance(source, (bytes, bytearray)):
-        data, name = bytes(source), name or "the notebook"
+        data, name = bytes(source), name or _("the notebook")
     else:
         path = Path(source)
         name = name or path.name
         try:
             if path.stat().st_size > MAX_NOTEBOOK_BYTES:
-                raise NotebookError(f"{name} is larger than {MAX_NOTEBOOK_BYTES >> 20} MB: clear the "
-                                    "outputs (Kernel > Restart & Clear Output), save and submit again")
+                raise NotebookError(too_large.format(name=name, megabytes=MAX_NOTEBOOK_BYTES >> 20))
             data = path.read_bytes()
         except OSError as exc:
-            raise NotebookError(f"{name} could not be read: {exc.strerror or exc}") from None
+            raise NotebookError(_("{name} could not be read: {reason}").format(
+                name=name, reason=exc.strerror or exc)) from None
     if len(data) > MAX_NOTEBOOK_BYTES:
-        raise NotebookError(f"{name} is larger than {MAX_NOTEBOOK_BYTES >> 20} MB: clear the outputs "
-                            "(Kernel > Restart & Clear Output), save and submit again")
+        raise NotebookError(too_large.format(name=name, megabytes=MAX_NOTEBOOK_BYTES >> 20))
     if not data.strip():
-        raise NotebookError(f"{name} is empty: save the notebook in Jupyter and submit it again")
+        raise NotebookError(_("{name} is empty: save the notebook in Jupyter and submit it again").format(name=name))
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise NotebookError(f"{name} is not a Jupyter notebook (not UTF-8 text): submit the .ipynb file "
-                            "you worked in, saved from Jupyter") from None
+        raise NotebookError(_("{name} is not a Jupyter notebook (not UTF-8 text): submit the .ipynb file you "
+                              "worked in, saved from Jupyter").format(name=name)) from None
     try:
         raw = json.loads(text)
     except (ValueError, RecursionError) as exc:
-        where = f" (line {exc.lineno}, column {exc.colno})" if hasattr(exc, "lineno") else ""
-        raise NotebookError(f"{name} is not a valid notebook: its JSON is broken{where}. Was it saved "
-                            "completely, or edited outside Jupyter? Open it in Jupyter, save, and submit "
-                            "again") from None
+        if hasattr(exc, "lineno"):
+            message = _("{name} is not a valid notebook: its JSON is broken (line {line}, column {column}). Was "
+                        "it saved completely, or edited outside Jupyter? Open it in Jupyter, save, and submit "
+                        "again").format(name=name, line=exc.lineno, column=exc.colno)
+        else:
+            message = _("{name} is not a valid notebook: its JSON is broken. Was it saved completely, or edited "
+                        "outside Jupyter? Open it in Jupyter, save, and submit again").format(name=name)
+        raise NotebookError(message) from None
     if not isinstance(raw, dict) or not isinstance(raw.get("cells", raw.get("worksheets")), list):
-        raise NotebookError(f"{name} is JSON but not a Jupyter notebook (no cells): submit the .ipynb file "
-                            "you worked in")
+        raise NotebookError(_("{name} is JSON but not a Jupyter notebook (no cells): submit the .ipynb file you "
+                              "worked in").format(name=name))
     if raw.get("nbformat") == 4 and isinstance(raw.get("cells"), list):
         # What Jupyter writes today: read as it is. (Importing nbformat costs a second and a half
         # of start-up, for jsonschema, which this path does not need.)
@@ -121,15 +127,16 @@ def read_notebook(source, name=None):
             nb = nbformat.convert(nbformat.from_dict(raw), 4)
             nbformat.v4.nbjson.rejoin_lines(nb)
         except Exception as exc:  # nbformat raises many kinds on malformed notebooks
-            raise NotebookError(f"{name} is not a valid notebook ({type(exc).__name__}: {exc}): open it in "
-                                "Jupyter, save, and submit again") from None
+            raise NotebookError(_("{name} is not a valid notebook ({problem}): open it in Jupyter, save, and "
+                                  "submit again").format(name=name, problem=f"{type(exc).__name__}: {exc}")) from None
     if len(nb["cells"]) > MAX_CELLS:
-        raise NotebookError(f"{name} has {len(nb['cells']):,} cells, more than the {MAX_CELLS:,} a notebook of this "
-                            "course can have: submit the notebook you were given, with your answer in it")
+        raise NotebookError(_("{name} has {cells:,} cells, more than the {most:,} a notebook of this course can "
+                              "have: submit the notebook you were given, with your answer in it").format(
+                                  name=name, cells=len(nb["cells"]), most=MAX_CELLS))
     for cell in nb["cells"]:
         if not isinstance(cell, dict) or not isinstance(cell.get("source", ""), str):
-            raise NotebookError(f"{name} is not a valid notebook (a cell has no text): open it in Jupyter, "
-                                "save, and submit again")
+            raise NotebookError(_("{name} is not a valid notebook (a cell has no text): open it in Jupyter, save, "
+                                  "and submit again").format(name=name))
     return nb
 
 
@@ -218,17 +225,19 @@ def find_answer(nb, exercise):
     note = None
     if by_id:
         index, cell = by_id[-1]
-        where = f"cell {index + 1} ({exercise.answer_cell})"
+        where = _("cell {number} ({grade_id})").format(number=index + 1, grade_id=exercise.answer_cell)
     elif by_class:
         index, cell = by_class[-1]
-        where = f"cell {index + 1}"
-        note = (f"the answer cell's nbgrader id ({exercise.answer_cell}) is gone; graded the last cell that "
-                f"defines class {exercise.class_name} ({where})")
+        where = _("cell {number}").format(number=index + 1)
+        note = _("the answer cell's nbgrader id ({grade_id}) is gone; graded the last cell that defines class "
+                 "{class_name} ({cell})").format(grade_id=exercise.answer_cell, class_name=exercise.class_name,
+                                                 cell=where)
     else:
-        raise AnswerError(
-            f"no answer to {exercise.name}: the cell with `class {exercise.class_name}` is missing from "
-            f"{exercise.notebook}.ipynb (deleted, or the class renamed). Copy the class cell from the released "
-            f"notebook and write your code between the Begin and End lines.")
+        raise AnswerError(_(
+            "no answer to {method}: the cell with `class {class_name}` is missing from {notebook}.ipynb (deleted, "
+            "or the class renamed). Copy the class cell from the released notebook and write your code between the "
+            "Begin and End lines.").format(method=exercise.name, class_name=exercise.class_name,
+                                           notebook=exercise.notebook))
     lines = cell.get("source", "").split("\n")
     method_name = exercise.method
     region = _method_region(lines, method_name)
@@ -240,24 +249,25 @@ def find_answer(nb, exercise):
     else:
         body = _method_body(lines, method_name)
         if body is None:
-            raise AnswerError(
-                f"no answer to {exercise.name} in {where} of {exercise.notebook}.ipynb: it has neither the "
-                f"'########## Begin ##########' / '########## End ##########' lines nor a `def {method_name}`. "
-                f"Copy the class cell from the released notebook and write your code between those lines.")
+            raise AnswerError(_(
+                "no answer to {method} in {cell} of {notebook}.ipynb: it has neither the "
+                "'########## Begin ##########' / '########## End ##########' lines nor a `def {method_name}`. "
+                "Copy the class cell from the released notebook and write your code between those lines.").format(
+                    method=exercise.name, cell=where, notebook=exercise.notebook, method_name=method_name))
         first, last = body
         code_lines = lines[first:last + 1]
         cell_line = first + 1
-        note = ((note + "; ") if note else "") + (
-            f"the Begin/End lines of {exercise.name} are missing; graded the whole body of "
-            f"`{method_name}` instead. Keep those lines next time.")
+        missing = _("the Begin/End lines of {method} are missing; graded the whole body of `{method_name}` "
+                    "instead. Keep those lines next time.").format(method=exercise.name, method_name=method_name)
+        note = _("{note}; {more}").format(note=note, more=missing) if note else missing
     if len(code_lines) > MAX_ANSWER_LINES:
-        raise AnswerError(f"the answer to {exercise.name} has {len(code_lines):,} lines, more than the "
-                          f"{MAX_ANSWER_LINES:,} the grader reads: remove what is not your answer (blank lines, "
-                          f"pasted output) and submit again")
+        raise AnswerError(_("the answer to {method} has {lines:,} lines, more than the {most:,} the grader reads: "
+                            "remove what is not your answer (blank lines, pasted output) and submit again").format(
+                                method=exercise.name, lines=len(code_lines), most=MAX_ANSWER_LINES))
     code = "\n".join(code_lines)
     if len(code) > MAX_ANSWER_CHARS:
-        raise AnswerError(f"the answer to {exercise.name} is longer than {MAX_ANSWER_CHARS:,} characters: "
-                          f"remove what is not your answer and submit again")
+        raise AnswerError(_("the answer to {method} is longer than {most:,} characters: remove what is not your "
+                            "answer and submit again").format(method=exercise.name, most=MAX_ANSWER_CHARS))
     return Answer(exercise.name, code, cell_line, where, note, whole_body)
 
 
@@ -395,10 +405,10 @@ def _check_stays_in_method(template, source, answer, region):
                 if region["start"] <= item.lineno < region["end"] and item.col_offset <= _method_indent(source, region):
                     stray = min(stray, item.lineno)
     line = stray - region["start"] + answer.cell_line if stray < region["end"] else answer.cell_line
-    raise AnswerError(
-        f"the answer to {answer.method} leaves the method: line {line} of the cell is indented less than "
-        f"the body of `{method}`, so it would run outside it (at class or module level). Indent every line "
-        f"of your answer at least as far as the Begin line.")
+    raise AnswerError(_(
+        "the answer to {method} leaves the method: line {line} of the cell is indented less than the body of "
+        "`{method_name}`, so it would run outside it (at class or module level). Indent every line of your answer "
+        "at least as far as the Begin line.").format(method=answer.method, line=line, method_name=method))
 
 
 def _method_indent(source, region):

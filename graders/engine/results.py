@@ -28,6 +28,7 @@ from pathlib import Path
 
 from graders.exercises import active_course
 from graders.engine.sandbox import printable
+from graders.i18n import _
 
 
 class OutputError(OSError):
@@ -149,18 +150,20 @@ def write_csv(path, results):
 
 def feedback_report(result):
     """The plain-text feedback a student gets for one submission."""
-    lines = [f"Assignment {result['assignment']}, student {result['student']}",
-             f"Score: {result['score']:g} of {result['max_score']:g}", ""]
+    lines = [_("Assignment {assignment}, student {student}").format(assignment=result["assignment"],
+                                                                     student=result["student"]),
+             _("Score: {score:g} of {max_score:g}").format(score=result["score"], max_score=result["max_score"]), ""]
     if result.get("late"):  # graders.engine.late.record
         lines[-1:] = [result["late"]["message"], ""]
     if result["status"] != "graded":
-        lines += ["Your submission could not be graded:", f"  {result['error']}", ""]
+        lines += [_("Your submission could not be graded:"), f"  {result['error']}", ""]
     for test in result.get("tests", []):
-        lines.append(f"{test['name']}: {test['score']:g} of {test['max_score']:g}")
+        lines.append(_("{method}: {score:g} of {max_score:g}").format(method=test["name"], score=test["score"],
+                                                                       max_score=test["max_score"]))
         lines += ["  " + line for line in str(test.get("feedback", "")).splitlines()]
         output = (test.get("run") or {}).get("output")
         if output:
-            lines.append("  Your code printed (first lines):")
+            lines.append("  " + _("Your code printed (first lines):"))
             lines += ["    " + line for line in output.splitlines()[:10]]
         lines.append("")
     return printable("\n".join(lines).rstrip("\n"), limit=None) + "\n"

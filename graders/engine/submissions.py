@@ -27,6 +27,7 @@ from graders.engine.lms import LMS_NAMES, Claim, default_assignment, detect, for
 from graders.engine.lms.nbgrader import PatternError
 from graders.engine.timestamps import parse_timestamp
 from graders.engine.zipread import ZipLimits, ZipReadError, read_zip
+from graders.i18n import _
 
 MAX_TIMESTAMP_FILE_BYTES = 1000
 
@@ -124,7 +125,8 @@ class _Collector:
                            f"(same time and attempt): graded {keep.origin}, not {drop.origin}; check both")
                 self.warnings.append(message)
             else:
-                message = f"two copies of {notebook.name}: graded the newer, {keep.origin}; skipped {drop.origin}"
+                message = _("two copies of {notebook}: graded the newer, {kept}; skipped {dropped}").format(
+                    notebook=notebook.name, kept=keep.origin, dropped=drop.origin)
             sub.notes.append(message)
             notebook = keep
         sub.notebooks[stem] = notebook
@@ -264,7 +266,7 @@ def _claims_of(members, course_dir, lms, warnings, quiet=False):
         raise SubmissionError(str(exc)) from None
     if not quiet:
         warnings.extend(local)
-    for claim, _, member in found:
+    for claim, _format, member in found:
         if claim.problem:
             warnings.append(claim.problem)
     return [(claim, fmt) for claim, fmt, member in found] if quiet else found

@@ -16,6 +16,11 @@ results JSON's own fields only.
 Pages are self-contained (inline CSS, figures as base64 PNG, no script) so they can be mailed or uploaded to an
 LMS as they are. Every text that comes from a submission (names, error messages, feedback) is HTML-escaped:
 a student's exception message must not run in the instructor's browser.
+
+Language: a feedback page speaks the assignment's language (the results entry's ``language`` when the grader
+recorded one, else the report's ``lang``), the class summary the report's ``lang`` (English or Chinese); the
+texts are the ``graders`` gettext domain's (graders/i18n.py). What the results carry (hints, case descriptions,
+the check's text) is in the language it was graded in.
 """
 import base64
 import html
@@ -29,13 +34,18 @@ from pathlib import Path
 
 import numpy as np
 
+from graders.i18n import N_, _, ngettext
+from utils.i18n import LANGUAGES, get_language, using_language
 
-def write_reports(results_json: Path, out_dir: Path) -> Path:
+
+def write_reports(results_json: Path, out_dir: Path, lang: str = None) -> Path:
     """Write the feedback pages and the class summary; return the summary's path.
 
     Inputs:
     - results_json: the file ``backprop-lab grade --json`` wrote
     - out_dir: folder for the pages (created; pages already there are overwritten)
+    - lang: "en" or "zh": the summary's language, and the feedback pages' unless a result names its own
+      (default: utils.i18n.get_language())
 
     Returns:
     - the path of the class summary, out_dir / "index.html"
@@ -48,11 +58,20 @@ def write_reports(results_json: Path, out_dir: Path) -> Path:
     for submission, relative in zip(submissions, pages):
         path = out_dir / relative
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(feedback_page(submission), encoding="utf-8")
+        path.write_text(feedback_page(submission, lang), encoding="utf-8")
 
     summary = out_dir / "index.html"
-    summary.write_text(summary_page(submissions, pages), encoding="utf-8")
+    summary.write_text(summary_page(submissions, pages, lang), encoding="utf-8")
     return summary
+
+
+def page_language(sub: dict = None, lang: str = None) -> str:
+    """The language a page is written in: the result's own ``language`` (the one it was graded in) when it
+    names one, else ``lang``, else utils.i18n.get_language()."""
+    recorded = (sub or {}).get("language")
+    if recorded in LANGUAGES:
+        return recorded
+    return lang or get_language()
 
 
 # ----------------------------------------------------------------------------------------------------------
@@ -183,7 +202,7 @@ def heatmap_figure(grid: np.ndarray, title: str) -> str:
         ax.tick_params(which="both", length=0, labelsize=7)
     ax.set_title(title, fontsize=8)
     if not finite.all():
-        ax.set_xlabel("blue: NaN or infinite", fontsize=7)
+        ax.set_xlabel(_("blue: NaN or infinite"), fontsize=7)
     fig.tight_layout()
     return _png_data_uri(fig)
 
@@ -195,8 +214,8 @@ def histogram_figure(scores: list[float], max_score: float) -> str:
     top = max_score if max_score > 0 else max(scores + [1.0])
     bins = np.linspace(0.0, top, 11)  # ten bins; numpy puts a full score into the last one
     ax.hist(np.clip(scores, 0.0, top), bins=bins, color="#4c72b0", edgecolor="white")
-    ax.set_xlabel(f"score (out of {top:g})")
-    ax.set_ylabel("submissions")
+    ax.set_xlabel(_("score (out of {top:g})").format(top=top))
+    ax.set_ylabel(_("submissions"))
     ax.yaxis.get_major_locator().set_params(integer=True)
     ax.set_xlim(0.0, top)
     fig.tight_layout()
@@ -245,7 +264,8 @@ figure { display: inline-block; margin: 0.4em 1em 0.4em 0; } figcaption { font-s
 
 
 def _page(title: str, body: str) -> str:
-    return (f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+    lang = "zh-CN" if get_language() == "zh" else "en"
+    return (f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
             f"<title>{_e(title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n{body}\n</body>\n</html>\n")
 
@@ -263,21 +283,34 @@ def _fmt(x) -> str:
 
 
 def _verdict(passed: bool) -> str:
-    return '<span class="pass">passed</span>' if passed else '<span class="fail">failed</span>'
+    return '<span class="pass">' + _("passed") + "</span>" if passed else '<span class="fail">' + _("failed") + "</span>"
 
 
-def feedback_page(sub: dict) -> str:
-    """One submission's feedback page (HTML)."""
+def _header_row(*labels: str) -> str:
+    """A table's header row of (translated) labels."""
+    return "<tr>" + "".join(f"<th>{label}</th>" for label in labels) + "</tr>"
+
+
+def feedback_page(sub: dict, lang: str = None) -> str:
+    """One submission's feedback page (HTML), in page_language(sub, lang)."""
+    with using_language(page_language(sub, lang)):
+        return _feedback_page(sub)
+
+
+def _feedback_page(sub: dict) -> str:
     student, assignment = sub["student"], sub["assignment"]
-    parts = [f"<h1>Feedback: {_e(assignment)}</h1>",
-             f"<p>Student: <b>{_e(student)}</b><br>Score: <b>{_fmt(sub['score'])} / {_fmt(sub['max_score'])}</b></p>"]
+    score = f"{_fmt(sub['score'])} / {_fmt(sub['max_score'])}"
+    parts = [_("<h1>Feedback: {assignment}</h1>").format(assignment=_e(assignment)),
+             "<p>" + _("Student: <b>{student}</b>").format(student=_e(student)) + "<br>"
+             + _("Score: <b>{score}</b>").format(score=score) + "</p>"]
     if sub.get("late"):  # graders.engine.late.record
-        parts.append(f'<p class="late">{_e(sub["late"].get("message") or "Submitted late.")}</p>')
+        late = sub["late"].get("message") or _("Submitted late.")
+        parts.append(f'<p class="late">{_e(late)}</p>')
     if sub["status"] == "error":
-        parts.append(f'<div class="error"><b>Your submission could not be graded.</b><br>'
-                     f'{_e(sub.get("error") or "no reason was given")}</div>')
+        why = sub.get("error") or _("no reason was given")
+        parts.append('<div class="error"><b>' + _("Your submission could not be graded.") + f"</b><br>{_e(why)}</div>")
     if sub["tests"]:
-        parts.append("<table><tr><th>exercise</th><th>score</th><th>result</th></tr>")
+        parts.append("<table>" + _header_row(_("exercise"), _("score"), _("result")))
         for test in sub["tests"]:
             parts.append(f"<tr><td>{_e(test['name'])}</td>"
                          f"<td class='num'>{_fmt(test['score'])} / {_fmt(test['max_score'])}</td>"
@@ -285,30 +318,33 @@ def feedback_page(sub: dict) -> str:
         parts.append("</table>")
     for test in sub["tests"]:
         parts.append(_test_section(test))
-    return _page(f"{assignment}: feedback for {student}", "\n".join(parts))
+    return _page(_("{assignment}: feedback for {student}").format(assignment=assignment, student=student),
+                 "\n".join(parts))
 
 
 def _test_section(test: dict) -> str:
     name = test["name"]
     parts = [f"<h2>{_e(name)}: {_fmt(test['score'])} / {_fmt(test['max_score'])}</h2>"]
     for note in test.get("notes") or []:
-        parts.append(f'<div class="hint">Note: {_e(note)}</div>')
+        parts.append('<div class="hint">' + _("Note: {note}").format(note=_e(note)) + "</div>")
     cases = _cases(test)
     if cases:
-        table = ["<table><tr><th>case</th><th>result</th><th>what was checked / what is wrong</th></tr>"]
+        table = ["<table>" + _header_row(_("case"), _("result"), _("what was checked / what is wrong"))]
         table += [_case_row(case) for case in cases]
         table.append("</table>")
         if all(case.get("passed") for case in cases):  # nothing to act on: the cases folded away
-            parts.append(f"<p>All {len(cases)} cases passed.</p><details><summary>The cases</summary>"
+            passed = ngettext("All {count} case passed.", "All {count} cases passed.", len(cases)).format(
+                count=len(cases))
+            parts.append(f"<p>{passed}</p><details><summary>" + _("The cases") + "</summary>"
                          + "\n".join(table) + "</details>")
         else:
             parts.extend(table)
         # The test's diagnosis (the catalogue's mistakes, then what the experiments showed), else the cases'.
         hints = _test_diagnosis(test) if isinstance(test.get("diagnosis"), list) else _distinct_mistakes(cases)
         for mistake in hints:
-            head = ("What the experiments show" if str(mistake.get("name", "")).startswith("probe_")
-                    else "Probable mistake")
-            parts.append(f'<div class="hint"><b>{head}: {_e(mistake["title"])}</b><br>'
+            head = (_("What the experiments show: {title}") if str(mistake.get("name", "")).startswith("probe_")
+                    else _("Probable mistake: {title}"))
+            parts.append(f'<div class="hint"><b>{head.format(title=_e(mistake["title"]))}</b><br>'
                          f'{_e(mistake.get("hint", ""))}</div>')
         # The maps of the first two failing cases that have them: the pattern shows by then, and each
         # figure costs a matplotlib render (a class of hundreds would otherwise wait minutes for its reports).
@@ -317,26 +353,27 @@ def _test_section(test: dict) -> str:
             if len(figures) < FIGURE_CASES and not case.get("passed"):
                 figures += [f for f in [_case_figures(case, name)] if f]
         if figures:
-            parts.append("<h3>Where your result differs from the expected one</h3>")
-            parts.append('<p class="small">Each map shows, at every position, the largest difference between your '
-                         "value and the expected one over all images and channels (filters). Dark = far off; "
-                         "light = right. A pattern (a border, a stripe, every other entry) usually points at the "
-                         "cause.</p>")
+            parts.append("<h3>" + _("Where your result differs from the expected one") + "</h3>")
+            parts.append('<p class="small">' + _(
+                "Each map shows, at every position, the largest difference between your value and the expected one "
+                "over all images and channels (filters). Dark = far off; light = right. A pattern (a border, a "
+                "stripe, every other entry) usually points at the cause.") + "</p>")
             parts.extend(figures)
     printed = (test.get("run") or {}).get("output") if isinstance(test.get("run"), dict) else None
     if printed:
         lines = str(printed).splitlines()
-        more = f"\n... ({len(lines) - 20} more lines)" if len(lines) > 20 else ""
-        parts.append(f"<p>Your code printed:</p><pre>{_e(chr(10).join(lines[:20]) + more)}</pre>")
+        more = "\n" + ngettext("... ({count} more line)", "... ({count} more lines)", len(lines) - 20).format(
+            count=len(lines) - 20) if len(lines) > 20 else ""
+        parts.append("<p>" + _("Your code printed:") + f"</p><pre>{_e(chr(10).join(lines[:20]) + more)}</pre>")
     if test.get("feedback"):
         # The engine's own text: the full detail, as the notebook's self-check prints it.
-        parts.append(f"<details><summary>Full text of the check</summary>"
+        parts.append("<details><summary>" + _("Full text of the check") + "</summary>"
                      f"<pre>{_e(test['feedback'])}</pre></details>")
     return "\n".join(parts)
 
 
 def _case_row(case: dict) -> str:
-    title = _e(case.get("name", "case"))
+    title = _e(case.get("name", _("case")))
     if case.get("description"):
         title += f'<br><span class="small">{_e(case["description"])}</span>'
     if case.get("setting"):
@@ -351,9 +388,11 @@ def _case_row(case: dict) -> str:
         details.append(f"<div>{_e(case['message'])}</div>")
     mistakes = _mistakes(case)
     if mistakes:
-        details.append(f'<div class="small">Looks like: {"; ".join(_e(m["title"]) for m in mistakes)}</div>')
+        looks = _("Looks like: {titles}").format(titles=_("; ").join(_e(m["title"]) for m in mistakes))
+        details.append(f'<div class="small">{looks}</div>')
     if not details:
-        details.append(f'<span class="small">{"all outputs match" if case.get("passed") else ""}</span>')
+        matched = _("all outputs match") if case.get("passed") else ""
+        details.append(f'<span class="small">{matched}</span>')
     return (f"<tr><td>{title}</td><td>{_verdict(bool(case.get('passed')))}</td>"
             f"<td>{''.join(details)}</td></tr>")
 
@@ -379,21 +418,29 @@ def _case_figures(case: dict, method: str) -> str:
         grid = _error_map(output)
         if grid is None:
             continue
-        name = output.get("name", "output")
-        uri = heatmap_figure(grid, f"|your {name} - expected {name}|")
-        caption = f"{_e(case.get('name', 'case'))}: {_e(name)}"
-        figures.append(f'<figure><img alt="error map of {_e(name)}" src="{uri}">'
+        name = output.get("name", _("output"))
+        uri = heatmap_figure(grid, _("|your {name} - expected {name}|").format(name=name))
+        caption = _e(case.get("name", _("case"))) + f": {_e(name)}"
+        alt = _("error map of {name}").format(name=_e(name))
+        figures.append(f'<figure><img alt="{alt}" src="{uri}">'
                        f"<figcaption>{caption}</figcaption></figure>")
     return "".join(figures)
 
 
-def summary_page(submissions: list[dict], pages: list[Path]) -> str:
-    """The class summary (HTML); ``pages`` are the feedback pages' paths relative to the summary."""
+def summary_page(submissions: list[dict], pages: list[Path], lang: str = None) -> str:
+    """The class summary (HTML) in ``lang`` (default: get_language()); ``pages`` are the feedback pages' paths
+    relative to the summary."""
+    with using_language(lang or get_language()):
+        return _summary_page(submissions, pages)
+
+
+def _summary_page(submissions: list[dict], pages: list[Path]) -> str:
     assignments = sorted({sub["assignment"] for sub in submissions})
-    title = "Class summary: " + (", ".join(assignments) if assignments else "no submissions")
+    title = _("Class summary: {assignments}").format(
+        assignments=", ".join(assignments) if assignments else _("no submissions"))
     parts = [f"<h1>{_e(title)}</h1>"]
     if not submissions:
-        parts.append("<p>The results file holds no submissions.</p>")
+        parts.append("<p>" + _("The results file holds no submissions.") + "</p>")
         return _page(title, "\n".join(parts))
 
     graded = [s for s in submissions if s["status"] == "graded"]
@@ -401,15 +448,19 @@ def summary_page(submissions: list[dict], pages: list[Path]) -> str:
     scores = [float(s["score"]) for s in submissions]
     max_score = max(float(s["max_score"]) for s in submissions)
     full = sum(1 for s in submissions if float(s["score"]) >= float(s["max_score"]) > 0)
-    parts.append(
-        f"<p>{len(submissions)} submissions: {len(graded)} graded, {len(errors)} could not be graded "
-        f"(scored 0). Mean score {_fmt(statistics.fmean(scores))}, median {_fmt(statistics.median(scores))} "
-        f"out of {_fmt(max_score)}; {full} with full marks.</p>")
-    parts.append('<p class="small">On this page: <a href="#scores">scores</a> (with a link to every feedback page) '
-                 '&middot; <a href="#mistakes">most common mistakes</a> &middot; '
-                 '<a href="#cases">cases most submissions fail</a></p>')
-    parts.append(f'<figure><img alt="histogram of scores" src="{histogram_figure(scores, max_score)}">'
-                 f"<figcaption>Scores of all {len(submissions)} submissions</figcaption></figure>")
+    parts.append("<p>" + _(
+        "{submissions} submissions: {graded} graded, {errors} could not be graded (scored 0). Mean score {mean}, "
+        "median {median} out of {max_score}; {full} with full marks.").format(
+            submissions=len(submissions), graded=len(graded), errors=len(errors),
+            mean=_fmt(statistics.fmean(scores)), median=_fmt(statistics.median(scores)), max_score=_fmt(max_score),
+            full=full) + "</p>")
+    parts.append('<p class="small">' + _(
+        'On this page: <a href="#scores">scores</a> (with a link to every feedback page) &middot; '
+        '<a href="#mistakes">most common mistakes</a> &middot; <a href="#cases">cases most submissions fail</a>')
+        + "</p>")
+    alt, caption = _("histogram of scores"), _("Scores of all {count} submissions").format(count=len(submissions))
+    parts.append(f'<figure><img alt="{alt}" src="{histogram_figure(scores, max_score)}">'
+                 f"<figcaption>{caption}</figcaption></figure>")
 
     parts.append(_mistakes_section(graded))
     parts.append(_failed_cases_section(graded))
@@ -420,8 +471,9 @@ def summary_page(submissions: list[dict], pages: list[Path]) -> str:
 def _score_table(submissions: list[dict], pages: list[Path]) -> str:
     methods = list(dict.fromkeys(t["name"] for s in submissions for t in s["tests"]))
     head = "".join(f"<th>{_e(m)}</th>" for m in methods)
-    rows = [f"<h2 id='scores'>Scores</h2><table><tr><th>student</th><th>assignment</th><th>status</th><th>score</th>{head}"
-            "<th>note</th></tr>"]
+    rows = ["<h2 id='scores'>" + _("Scores") + "</h2><table><tr>"
+            + "".join(f"<th>{label}</th>" for label in (_("student"), _("assignment"), _("status"), _("score")))
+            + head + "<th>" + _("note") + "</th></tr>"]
     order = sorted(range(len(submissions)), key=lambda i: (str(submissions[i]["student"]),
                                                              str(submissions[i]["assignment"])))
     for i in order:
@@ -431,9 +483,10 @@ def _score_table(submissions: list[dict], pages: list[Path]) -> str:
             f"<td class='num'>{_fmt(by_name[m]['score'])}</td>" if m in by_name else "<td></td>" for m in methods)
         note = _e(_shorten(str(sub.get("error") or ""), 120)) if sub["status"] == "error" else ""
         if sub.get("late"):
-            note = f"late: {_fmt(sub['late'].get('penalty') or 0)} point(s) off. {note}".strip()
+            note = _("late: {penalty} point(s) off. {note}").format(
+                penalty=_fmt(sub["late"].get("penalty") or 0), note=note).strip()
         link = html.escape(pages[i].as_posix(), quote=True)
-        status = '<span class="fail">error</span>' if sub["status"] == "error" else "graded"
+        status = '<span class="fail">' + _("error") + "</span>" if sub["status"] == "error" else _("graded")
         rows.append(f"<tr><td><a href=\"{link}\">{_e(sub['student'])}</a></td><td>{_e(sub['assignment'])}</td>"
                     f"<td>{status}</td><td class='num'>{_fmt(sub['score'])} / {_fmt(sub['max_score'])}</td>"
                     f"{cells}<td class='small'>{note}</td></tr>")
@@ -441,8 +494,8 @@ def _score_table(submissions: list[dict], pages: list[Path]) -> str:
     return "\n".join(rows)
 
 
-UNRECOGNISED = "unrecognised: failed, and neither the catalogue nor the experiments named a mistake"
-NOT_ANSWERED = "not answered: the stub (NotImplementedError) is still there"
+UNRECOGNISED = N_("unrecognised: failed, and neither the catalogue nor the experiments named a mistake")
+NOT_ANSWERED = N_("not answered: the stub (NotImplementedError) is still there")
 
 
 def _test_diagnosis(test: dict) -> list[dict]:
@@ -491,19 +544,21 @@ def case_failures(graded: list[dict]) -> list[tuple[str, str, str, int, int]]:
 
 def _mistakes_section(graded: list[dict]) -> str:
     counts = mistake_counts(graded)
-    parts = ['<h2 id="mistakes">Most common mistakes</h2>']
+    parts = ['<h2 id="mistakes">' + _("Most common mistakes") + "</h2>"]
     if not counts:
-        parts.append("<p>No graded submission failed an exercise.</p>")
+        parts.append("<p>" + _("No graded submission failed an exercise.") + "</p>")
         return "\n".join(parts)
-    parts.append(f'<p class="small">Submissions (of {len(graded)} graded) per mistake named in their feedback: '
-                 "by the catalogue (a known wrong implementation gives the same results) or by experiment "
-                 "(what changes when one factor changes, where the error lies). A failed exercise with no "
-                 "name counts as unrecognised.</p>")
+    parts.append('<p class="small">' + _(
+        "Submissions (of {graded} graded) per mistake named in their feedback: by the catalogue (a known wrong "
+        "implementation gives the same results) or by experiment (what changes when one factor changes, where the "
+        "error lies). A failed exercise with no name counts as unrecognised.").format(graded=len(graded)) + "</p>")
+    counts = [(method, _(title) if title in (UNRECOGNISED, NOT_ANSWERED) else title, n) for method, title, n in counts]
     top = counts[:CHART_ROWS]
-    labels = [f"{method.split('.')[0]}: {title}" for method, title, _ in top]
-    parts.append(f'<img alt="most common mistakes" '
-                 f'src="{barh_figure(labels, [n for *_, n in top], "submissions", integer=True)}">')
-    parts.append("<table><tr><th>exercise</th><th>mistake</th><th>submissions</th></tr>")
+    labels = [f"{method.split('.')[0]}: {title}" for method, title, _n in top]
+    alt = _("most common mistakes")
+    figure = barh_figure(labels, [n for *_rest, n in top], _("submissions"), integer=True)
+    parts.append(f'<img alt="{alt}" src="{figure}">')
+    parts.append("<table>" + _header_row(_("exercise"), _("mistake"), _("submissions")))
     for method, title, n in counts:
         parts.append(f"<tr><td>{_e(method)}</td><td>{_e(title)}</td><td class='num'>{n}</td></tr>")
     parts.append("</table>")
@@ -512,16 +567,18 @@ def _mistakes_section(graded: list[dict]) -> str:
 
 def _failed_cases_section(graded: list[dict]) -> str:
     rows = case_failures(graded)
-    parts = ['<h2 id="cases">Cases most submissions fail</h2>']
+    parts = ['<h2 id="cases">' + _("Cases most submissions fail") + "</h2>"]
     if not rows:
-        parts.append("<p>The results carry no per-case details.</p>")
+        parts.append("<p>" + _("The results carry no per-case details.") + "</p>")
         return "\n".join(parts)
     shown = [r for r in rows if r[3] > 0][:CHART_ROWS]
     if shown:
-        labels = [f"{m}: {c}" for m, c, _, _, _ in shown]
-        parts.append(f'<img alt="cases most submissions fail" '
-                     f'src="{barh_figure(labels, [100.0 * f / n for *_, f, n in shown], "% of graded submissions failing")}">')
-    parts.append("<table><tr><th>exercise</th><th>case</th><th>failed by</th></tr>")
+        labels = [f"{m}: {c}" for m, c, *_rest in shown]
+        xlabel = _("{percent} of graded submissions failing").format(percent="%")
+        figure = barh_figure(labels, [100.0 * f / n for *_rest, f, n in shown], xlabel)
+        alt = _("cases most submissions fail")
+        parts.append(f'<img alt="{alt}" src="{figure}">')
+    parts.append("<table>" + _header_row(_("exercise"), _("case"), _("failed by")))
     for method, case, description, n_failed, n_ran in rows:
         desc = f'<br><span class="small">{_e(description)}</span>' if description else ""
         parts.append(f"<tr><td>{_e(method)}</td><td>{_e(case)}{desc}</td>"
@@ -533,7 +590,7 @@ def _failed_cases_section(graded: list[dict]) -> str:
 # ----------------------------------------------------------------------------------------------------------
 # Returning the pages through nbgrader's exchange
 
-def stage_nbgrader_feedback(results_json: Path, course_dir: Path) -> list[Path]:
+def stage_nbgrader_feedback(results_json: Path, course_dir: Path, lang: str = None) -> list[Path]:
     """Put the feedback page of every submission that came through nbgrader's exchange where
     ``nbgrader release_feedback <assignment>`` takes it; returns the pages written.
 
@@ -541,7 +598,7 @@ def stage_nbgrader_feedback(results_json: Path, course_dir: Path) -> list[Path]:
     ``<notebook>.ipynb``, keyed by the ``submission_secret.txt`` that ``nbgrader collect`` put beside it in
     ``submitted/``. The page covers the whole assignment, so each notebook of the submission gets the same page.
     Submissions without that file (an LMS download, a notebook graded alone) are skipped: return their pages
-    through the LMS.
+    through the LMS. The pages speak page_language(result, lang).
     """
     from graders.exercises import load_course
     course_dir = Path(course_dir)
@@ -557,7 +614,7 @@ def stage_nbgrader_feedback(results_json: Path, course_dir: Path) -> list[Path]:
         shutil.copyfile(secret, target / "submission_secret.txt")
         if (submitted / "timestamp.txt").is_file():
             shutil.copyfile(submitted / "timestamp.txt", target / "timestamp.txt")
-        page = feedback_page(sub)
+        page = feedback_page(sub, lang)
         notebooks = course.notebooks(sub["assignment"]) if sub["assignment"] in course.assignments else []
         for notebook in notebooks:
             path = target / f"{notebook}.html"

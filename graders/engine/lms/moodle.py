@@ -16,6 +16,7 @@ import re
 import zipfile
 
 from graders.engine.lms import Claim
+from graders.i18n import _
 
 NAME = "moodle"
 FOLDER = re.compile(r"(?P<name>.*)_(?P<participant>\d+)_assignsubmission_(?P<plugin>[a-z]+)_?")
@@ -71,7 +72,10 @@ def write_gradebook(path, results, write_text):
     for r in sorted(results, key=lambda r: r["student"]):
         lms = r.get("lms") or {}
         score = f"{r['score']:.2f}" if r["status"] == "graded" else "0.00"
-        comment = f"{r['score']:g} of {r['max_score']:g}" + (f": {r['error']}" if r.get("error") else "")
+        comment = _("{score:g} of {max_score:g}").format(score=r["score"], max_score=r["max_score"])
+        if r.get("error"):
+            comment = _("{score:g} of {max_score:g}: {error}").format(score=r["score"], max_score=r["max_score"],
+                                                                      error=r["error"])
         writer.writerow([f"Participant {r['student']}", lms.get("name", ""), "", "Submitted for grading", score,
                          f"{r['max_score']:.2f}", "Yes", r.get("timestamp") or "", "", comment])
     write_text(path, buffer.getvalue())

@@ -29,6 +29,7 @@ import numpy as np
 
 from . import landlock, limits as rlimits, namespaces, seccomp
 from .landlock import check
+from . import messages
 from .messages import Answer, describe_exception
 from .wire import pack_message, raw_array, read_message, encode_value
 
@@ -122,6 +123,7 @@ class _BlockImports:
 
 def run_student(job, arrays, run_case, send, limits):
     """Define the student's class from the spliced source and run every case."""
+    messages.set_texts(job.get("texts"))
     answer = Answer(job["filename"], job.get("region"))
     source = job["source"]
     linecache.cache[answer.filename] = (len(source), None, source.splitlines(True), answer.filename)
@@ -133,8 +135,7 @@ def run_student(job, arrays, run_case, send, limits):
         exec(compile(source, answer.filename, "exec", dont_inherit=True), namespace)
         cls = namespace.get(job["class_name"])
         if not isinstance(cls, type):
-            send({"setup_error": f"the class {job['class_name']} is not defined by your answer "
-                                 f"cell: keep its name and the code outside Begin/End as given"})
+            send({"setup_error": messages.no_class(job["class_name"])})
             return
     except BaseException as exc:
         send({"setup_error": describe_exception(exc, answer, limits)})

@@ -7,6 +7,8 @@ import select
 import signal
 import time
 
+from graders.i18n import _
+
 from .child import DONE
 from .outcome import CaseOutcome, RunResult, printable
 from .wire import decode_value, split_frames
@@ -64,7 +66,7 @@ class RunTranscript:
         """After the child ended: what is still in the pipes, briefly."""
         end = time.monotonic() + _LINGER
         while self.open and not self.overflow and time.monotonic() < end:
-            ready, _, _ = select.select(list(self.open), [], [], max(0.0, end - time.monotonic()))
+            ready, _w, _x = select.select(list(self.open), [], [], max(0.0, end - time.monotonic()))
             if not ready:
                 break
             self.pump(ready)
@@ -80,37 +82,37 @@ def interpret(reply, run, n_cases, limits):
         if not isinstance(frame, dict) or frame.get("done") is True:
             continue
         if isinstance(frame.get("setup_error"), str) and setup_error is None:
-            setup_error = printable(frame["setup_error"]) or "your code could not be run"
+            setup_error = printable(frame["setup_error"]) or _("your code could not be run")
         index = frame.get("case")
         if type(index) is int and 0 <= index < n_cases and index not in outcomes:
             outcomes[index] = case_outcome(frame, blobs)
 
     if reply["timed_out"] and not run.done:
         status = "timeout"
-        first = (f"did not finish within {limits.timeout:g} s, so the grader stopped it "
-                 f"(an endless loop, or far too slow)")
-        later = "not run: an earlier case did not finish in time"
+        first = _("did not finish within {seconds:g} s, so the grader stopped it (an endless loop, or far too "
+                  "slow)").format(seconds=limits.timeout)
+        later = _("not run: an earlier case did not finish in time")
     elif run.overflow:
         status = "overflow"
-        first = f"your code sent back more than {limits.result_bytes:,} bytes of results"
-        later = "not run: an earlier case sent back too much data"
+        first = _("your code sent back more than {limit:,} bytes of results").format(limit=limits.result_bytes)
+        later = _("not run: an earlier case sent back too much data")
     elif reply["signal"] is not None and not run.done:
         status = "crashed"
         name = _signal_name(reply["signal"])
         if reply["signal"] == signal.SIGKILL:
-            first = ("the process running your code was killed (SIGKILL): it used too much "
-                     "memory, or killed itself")
+            first = _("the process running your code was killed (SIGKILL): it used too much memory, or killed "
+                      "itself")
         elif reply["signal"] == signal.SIGXCPU:
-            first = "your code used too much CPU time, so the grader stopped it"
+            first = _("your code used too much CPU time, so the grader stopped it")
         else:
-            first = f"the process running your code crashed ({name})"
-        later = "not run: the process running your code ended during an earlier case"
+            first = _("the process running your code crashed ({signal})").format(signal=name)
+        later = _("not run: the process running your code ended during an earlier case")
     else:
         code = reply["exit_code"]
         status = "finished" if len(outcomes) == n_cases or setup_error else "exited"
-        first = (f"your code ended the grading process (exit code {code}: os._exit, or "
-                 f"sys.exit outside the method?) before this case finished")
-        later = "not run: the process running your code ended during an earlier case"
+        first = _("your code ended the grading process (exit code {code}: os._exit, or sys.exit outside the "
+                  "method?) before this case finished").format(code=code)
+        later = _("not run: the process running your code ended during an earlier case")
 
     cases, missing = [], 0
     for i in range(n_cases):
@@ -131,20 +133,21 @@ def case_outcome(frame, blobs):
     try:
         return read_case(frame, blobs)
     except Exception:  # RecursionError, MemoryError ... from hostile bytes: this case's outcome
-        return CaseOutcome(error="the results of this case could not be read")
+        return CaseOutcome(error=_("the results of this case could not be read"))
 
 def read_case(frame, blobs):
     if "error" in frame:
-        return CaseOutcome(error=printable(frame["error"]) or "your code raised an error")
+        return CaseOutcome(error=printable(frame["error"]) or _("your code raised an error"))
     outputs = frame.get("outputs")
     if not isinstance(outputs, dict):
-        return CaseOutcome(error="the results of this case could not be read")
+        return CaseOutcome(error=_("the results of this case could not be read"))
     for name, desc in outputs.items():
         if isinstance(desc, dict) and desc.get("type") == "too_big":
-            return CaseOutcome(error=f"{printable(name, 100)} is an array of shape "
-                                     f"{printable(desc.get('shape'), 100)} ({printable(desc.get('nbytes'), 30)} "
-                                     f"bytes), far larger than expected")
+            return CaseOutcome(error=_("{name} is an array of shape {shape} ({nbytes} bytes), far larger than "
+                                       "expected").format(name=printable(name, 100), shape=printable(desc.get("shape"), 100),
+                                                          nbytes=printable(desc.get("nbytes"), 30)))
     try:
         return CaseOutcome(outputs={printable(k, 100): decode_value(v, blobs) for k, v in outputs.items()})
     except ValueError as exc:
-        return CaseOutcome(error=f"the results of this case could not be read: {printable(exc, 300)}")
+        return CaseOutcome(error=_("the results of this case could not be read: {reason}").format(
+            reason=printable(exc, 300)))

@@ -36,6 +36,9 @@ from pathlib import Path
 
 import numpy as np
 
+from graders.i18n import _
+
+from . import messages
 from .child import READY_HEADER
 from .limits import Limits
 from .outcome import CaseOutcome, RunResult, SandboxError
@@ -206,7 +209,7 @@ class Sandbox:
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             raise TimeoutError
-        ready, _, _ = select.select([self._control], [], [], remaining)
+        ready, _w, _x = select.select([self._control], [], [], remaining)
         if not ready:
             raise TimeoutError
         data = self._control.recv(1 << 16)
@@ -282,7 +285,8 @@ class Sandbox:
                 names[name] = len(blobs) - 1
             wire_cases.append({"kind": case.kind, "params": case.params, "inputs": names})
         job = {"source": source, "class_name": class_name, "filename": filename,
-               "region": region, "cases": wire_cases, "arrays": arrays}
+               "region": region, "cases": wire_cases, "arrays": arrays,
+               "texts": messages.translated(_)}  # the child's messages in the course's language
         message = pack_message(json.loads(json.dumps(job, default=_json_default)), blobs)
         if self._proc is None:
             self._start()
@@ -306,8 +310,8 @@ class Sandbox:
             if self._probing:
                 raise SandboxError(f"the sandbox worker died on its first run: {log}") from None
             self._start()
-            return RunResult([CaseOutcome(error="the grading worker failed while running your "
-                                                "code; it was restarted")] * len(cases),
+            return RunResult([CaseOutcome(error=_("the grading worker failed while running your code; it was "
+                                                  "restarted"))] * len(cases),
                              status="worker_lost", details={"reason": type(exc).__name__})
         finally:
             channel.close()
@@ -325,7 +329,7 @@ class Sandbox:
             if remaining <= 0:
                 raise TimeoutError
             watch = list(run.open) + [self._control]
-            readable, _, _ = select.select(watch, [], [], remaining)
+            readable, _w, _x = select.select(watch, [], [], remaining)
             if self._control in readable:
                 ended = self._receive(deadline)
                 if "zygote_error" in ended:
