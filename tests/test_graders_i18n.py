@@ -323,3 +323,30 @@ def test_the_hidden_tests_judge_speaks_the_notebooks_language():
         judge = notebook_tests._Judge("MaxPool.backward", "bob", "conv_pool_backward", REPO / "assignments")
     assert judge.args[-2:] == ["--lang", "zh"]
     assert notebook_tests._Judge("MaxPool.backward", "bob", "conv_pool_backward", REPO).args[-2:] == ["--lang", "en"]
+
+
+# ---------------------------------------------------------------------------------------------- the student README
+
+def _outside_code(markdown):
+    """The README's prose: without fenced blocks, inline code, quoted UI messages and emphasised UI labels."""
+    text = re.sub(r"```.*?```", " ", markdown, flags=re.S)
+    return re.sub(r"`[^`]*`|\"[^\"]*\"|\*[^*\n]*\*|\$\w+", " ", text)
+
+
+def test_the_student_readme_exists_in_both_languages_with_the_same_structure():
+    from graders.course.bundle import README_TEMPLATE, readme_template
+    english, chinese = (readme_template(lang).read_text(encoding="utf-8") for lang in ("en", "zh"))
+    assert readme_template("en") == README_TEMPLATE and readme_template("zh").name == "student_readme.zh.md"
+    with using_language("zh"):
+        assert readme_template() == readme_template("zh")
+    placeholders = [set(m.group("named") or m.group("braced") for m in string.Template.pattern.finditer(text)
+                        if m.group("named") or m.group("braced")) for text in (english, chinese)]
+    assert placeholders[0] == placeholders[1]
+    assert re.findall(r"```.*?```", english, flags=re.S) == re.findall(r"```.*?```", chinese, flags=re.S)
+    assert re.findall(r"^#+ ", english, flags=re.M) == re.findall(r"^#+ ", chinese, flags=re.M)
+    assert sorted(re.findall(r"`[^`]*`", english)) == sorted(re.findall(r"`[^`]*`", chinese))
+    ui = {"JupyterHub", "JupyterLab", "Moodle", "Canvas", "Blackboard", "PDF", "HTML", "Ctrl", "NumPy", "Shift",
+          "Enter", "Run", "All", "Cells", "Restart", "and", "Validate", "Windows", "Submit", "Assignment", "List"}
+    assert english_words(_outside_code(chinese), ui) == []
+    values = {name: "x" for name in placeholders[0]}
+    assert "$" not in string.Template(chinese).substitute(values)

@@ -50,7 +50,7 @@ EXCLUDED_NAMES = {".course_secret", "nbgrader_config.py", "gradebook.db"}
 # The modules that write the release (build_course imports public_cases inside a function).
 RELEASE_BUILDERS = ("graders.course.build", "graders.core.public_cases")
 OUR_PACKAGES = {"graders", "solutions", "utils"}
-README_TEMPLATE = Path(__file__).with_name("student_readme.md")
+README_TEMPLATE = Path(__file__).with_name("student_readme.md")  # English; another language's: readme_template
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # the earliest date zip can store: same content, same bytes
 
 
@@ -106,7 +106,7 @@ def write_bundle(course_dir: Path, out_dir: Path, assignment: str | None = None)
 
     # The README is made from its template and the version: hashing the template (not the README) keeps
     # "same name, same bytes" without the version depending on itself.
-    hashed = {**payload, "README.md (template)": README_TEMPLATE.read_bytes()}
+    hashed = {**payload, "README.md (template)": readme_template().read_bytes()}
     version = f"{project_version()}+{content_hash(hashed)[:8]}"
     stem = f"{course_id}-{assignment}-{version}"
     payload["README.md"] = student_readme(course_id, assignment, version, release_dir, payload).encode("utf-8")
@@ -281,9 +281,17 @@ def _levels(release_dir: Path) -> list[tuple[str, str, str]]:
             for ex in course.graded(release_dir.name) if (release_dir / f"{ex.notebook}.ipynb").is_file()]
 
 
+def readme_template(lang: str | None = None) -> Path:
+    """The student README's template in ``lang`` (default: utils.i18n.get_language()): student_readme.md
+    (English) or student_readme.<lang>.md beside it; both have the same $placeholders."""
+    from utils.i18n import DEFAULT_LANGUAGE, check_language, get_language
+    lang = check_language(lang or get_language())
+    return README_TEMPLATE if lang == DEFAULT_LANGUAGE else README_TEMPLATE.with_name(f"student_readme.{lang}.md")
+
+
 def student_readme(course_id: str, assignment: str, version: str, release_dir: Path,
-                   payload: dict[str, bytes]) -> str:
-    """The bundle's README.md, from graders/student_readme.md."""
+                   payload: dict[str, bytes], lang: str | None = None) -> str:
+    """The bundle's README.md, from graders/course/student_readme.md (or its translation, readme_template)."""
     levels = _levels(release_dir)
     if not levels:
         raise FileNotFoundError(f"{release_dir}: none of the exercises' notebooks is there")
@@ -291,7 +299,7 @@ def student_readme(course_id: str, assignment: str, version: str, release_dir: P
     rows = [f"| {i} | `{assignment}/{nb}` | `{method}` |" for i, (nb, method, _) in enumerate(levels, start=1)]
     first_nb, first_method, first_class = levels[0]
     requires = importlib.metadata.metadata("backprop-lab").get("Requires-Python", ">=3.11")
-    return string.Template(README_TEMPLATE.read_text(encoding="utf-8")).substitute(
+    return string.Template(readme_template(lang).read_text(encoding="utf-8")).substitute(
         course=course_id,
         assignment=assignment,
         version=version,
