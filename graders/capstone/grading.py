@@ -31,6 +31,7 @@ import numpy as np
 from graders.capstone import runner
 from graders.core.scoring import method_passed, method_score
 from graders.core.compare import ATOL
+from graders.i18n import N_, _
 from utils.checking import CaseResult, OutputResult, compare_outputs, feedback_text
 
 RUNNER_FILE = Path(runner.__file__).resolve()
@@ -59,20 +60,20 @@ class NetworkCase:
 
 
 GRADIENT_CASES = (
-    NetworkCase("overlapping_pool", "3x3 pooling with stride 2 and padding 1 (windows overlap), as in the digits "
-                "network", dict(channels=1, height=7, width=6, filter_num=3, filter_size=3, pad=1, pool_size=3,
+    NetworkCase("overlapping_pool", N_("3x3 pooling with stride 2 and padding 1 (windows overlap), as in the "
+                                       "digits network"), dict(channels=1, height=7, width=6, filter_num=3, filter_size=3, pad=1, pool_size=3,
                                 pool_stride=2, pool_pad=1, hidden_size=5, output_size=4, batch=3)),
-    NetworkCase("side_by_side_pool", "2x2 pooling with stride 2, no padding in the convolution, two input "
-                "channels", dict(channels=2, height=6, width=8, filter_num=4, filter_size=3, pad=0, pool_size=2,
+    NetworkCase("side_by_side_pool", N_("2x2 pooling with stride 2, no padding in the convolution, two input "
+                                        "channels"), dict(channels=2, height=6, width=8, filter_num=4, filter_size=3, pad=0, pool_size=2,
                                  pool_stride=2, pool_pad=0, hidden_size=6, output_size=3, batch=2)),
-    NetworkCase("wide_filters", "5x5 filters with padding 2, 3x3 pooling with stride 1, five classes",
+    NetworkCase("wide_filters", N_("5x5 filters with padding 2, 3x3 pooling with stride 1, five classes"),
                 dict(channels=1, height=5, width=7, filter_num=2, filter_size=5, pad=2, pool_size=3,
                      pool_stride=1, pool_pad=0, hidden_size=3, output_size=5, batch=4)),
 )
 
 UPDATE_CASES = (
-    ("default", "the notebook's hyperparameters, three steps in a row", {}),
-    ("other_hyperparameters", "other hyperparameters (learning rate, momentum or betas), three steps in a row",
+    ("default", N_("the notebook's hyperparameters, three steps in a row"), {}),
+    ("other_hyperparameters", N_("other hyperparameters (learning rate, momentum or betas), three steps in a row"),
      {"Momentum": {"opt_lr": 0.3, "opt_momentum": 0.5},
       "Adam": {"opt_lr": 0.01, "opt_beta1": 0.7, "opt_beta2": 0.95, "opt_eps": 1e-6}}),
 )
@@ -152,7 +153,7 @@ def splice(class_text, method, answer):
     indentation (an answer may come with its notebook indentation or none)."""
     from graders.engine.notebook import splice_region
     lines = class_text.split("\n")
-    begin, _ = _region(lines, method)
+    begin, _end = _region(lines, method)
     indent = lines[begin][:len(lines[begin]) - len(lines[begin].lstrip())]
     return splice_region(class_text, method, "\n".join(_reindent(answer, indent)))
 
@@ -219,6 +220,7 @@ class TestResult:
 
 
 def _case_result(name, description, setting, outcome, reference, notes=()):
+    description = _(description)  # the cases' descriptions are marked N_ above, shown in the grading language
     if outcome.error is not None:
         return CaseResult(name, description, setting, False, [], outcome.error, [])
     results = compare_outputs(outcome.outputs or {}, reference, ATOL)
@@ -278,13 +280,14 @@ def grade_capstone(answers, seeds, run_cases, data=None):
         steps[optimizer] = _scored(kind, POINTS["step"], [
             _case_result(name, description, _update_setting(cases[i].params), outcome, ref,
                          notes=[_unchanged_note(outcome, starts[i])])
-            for i, ((name, description, _), outcome, ref) in enumerate(zip(UPDATE_CASES, outcomes, expected))])
+            for i, ((name, description, _hyper), outcome, ref) in enumerate(zip(UPDATE_CASES, outcomes, expected))])
     chosen = max(steps, key=lambda opt: (steps[opt].score, opt == "Momentum"))
     step = steps[chosen]
     other = steps["Adam" if chosen == "Momentum" else "Momentum"]
     step.details = {"chosen": chosen, "other": {"name": other.name, "score": other.score}}
-    step.feedback = (f"Graded on {chosen}.update, the better of your two optimizers "
-                     f"({other.name}: {other.score:g} of {other.max_score:g}).\n" + step.feedback)
+    step.feedback = _("Graded on {chosen}.update, the better of your two optimizers ({other}: {score:g} of "
+                      "{max_score:g}).").format(chosen=chosen, other=other.name, score=other.score,
+                                                max_score=other.max_score) + "\n" + step.feedback
 
     # The training run, with the chosen optimizer.
     training = grade_training(source, chosen, run_cases, data)
@@ -303,9 +306,11 @@ def grade_training(source, optimizer, run_cases, data=None):
     params["seed"] = TRAINING["seed"]
     inputs = {"x_train": x_train, "t_train": t_train, "x_test": x_test}
     outcome = run_cases(source, [SandboxCase("ConvNet.train", params, inputs)])[0]
-    setting = (f"{len(x_train)} training digits, {TRAINING['epochs']} epochs of {TRAINING['batch_size']}, "
-               f"{optimizer}, seed {TRAINING['seed']}; {len(x_test)} held-out digits")
-    description = f"train the digits network and reach {TRAINING['threshold']:.0%} accuracy on held-out digits"
+    setting = _("{train} training digits, {epochs} epochs of {batch}, {optimizer}, seed {seed}; {test} held-out "
+                "digits").format(train=len(x_train), epochs=TRAINING["epochs"], batch=TRAINING["batch_size"],
+                                 optimizer=optimizer, seed=TRAINING["seed"], test=len(x_test))
+    description = _("train the digits network and reach {threshold:.0%} accuracy on held-out digits").format(
+        threshold=TRAINING["threshold"])
     threshold = TRAINING["threshold"]
     if outcome.error is not None:
         case = CaseResult("training_run", description, setting, False, [], outcome.error, [])
@@ -313,17 +318,20 @@ def grade_training(source, optimizer, run_cases, data=None):
     else:
         predictions = (outcome.outputs or {}).get("predictions")
         if not isinstance(predictions, np.ndarray) or predictions.shape != t_test.shape:
-            result = OutputResult("accuracy", False, "the training run returned no predictions", n_total=len(t_test))
+            result = OutputResult("accuracy", False, _("the training run returned no predictions"),
+                                  n_total=len(t_test))
             accuracy = None
         else:
             accuracy = float(np.mean(predictions == t_test))
             wrong = int(np.sum(predictions != t_test))
-            verdict = "reached" if accuracy >= threshold else "fell short of"
-            message = (f"{accuracy:.1%} of the held-out digits right ({wrong} wrong): {verdict} the "
-                       f"{threshold:.0%} needed")
-            if accuracy < threshold:
-                message += (". The layers are the reference ones here, so look at your gradient (does the "
-                            "gradient check pass?) and at your update (are the arrays changed in place?)")
+            if accuracy >= threshold:
+                message = _("{accuracy:.1%} of the held-out digits right ({wrong} wrong): reached the {threshold:.0%} "
+                            "needed")
+            else:
+                message = _("{accuracy:.1%} of the held-out digits right ({wrong} wrong): fell short of the "
+                            "{threshold:.0%} needed. The layers are the reference ones here, so look at your gradient "
+                            "(does the gradient check pass?) and at your update (are the arrays changed in place?)")
+            message = message.format(accuracy=accuracy, wrong=wrong, threshold=threshold)
             result = OutputResult("accuracy", accuracy >= threshold, message, n_wrong=wrong, n_total=len(t_test))
         case = CaseResult("training_run", description, setting, result.passed, [result], None, [])
     test = _scored("ConvNet.train", POINTS["ConvNet.train"], [case])
@@ -335,14 +343,14 @@ def grade_training(source, optimizer, run_cases, data=None):
 
 def _network_setting(case):
     s = case.sizes
-    return (f"x ({s['batch']}, {s['channels']}, {s['height']}, {s['width']}), {s['filter_num']} filters "
-            f"{s['filter_size']}x{s['filter_size']} pad {s['pad']}, pool {s['pool_size']}x{s['pool_size']} stride "
-            f"{s['pool_stride']} pad {s['pool_pad']}, hidden {s['hidden_size']}, {s['output_size']} classes")
+    return _("x ({batch}, {channels}, {height}, {width}), {filter_num} filters {filter_size}x{filter_size} pad {pad}, "
+             "pool {pool_size}x{pool_size} stride {pool_stride} pad {pool_pad}, hidden {hidden_size}, {output_size} "
+             "classes").format(**s)
 
 
 def _update_setting(params):
     hyper = ", ".join(f"{key[4:]}={value:g}" for key, value in params.items() if key.startswith("opt_"))
-    return f"{hyper}, {params['steps']} steps"
+    return _("{hyperparameters}, {steps} steps").format(hyperparameters=hyper, steps=params["steps"])
 
 
 def _unchanged_note(outcome, starts):
@@ -353,9 +361,9 @@ def _unchanged_note(outcome, starts):
         got = outputs.get(result.name)
         if (not result.passed and isinstance(got, np.ndarray) and got.shape == starts[result.name].shape
                 and np.array_equal(got, starts[result.name])):
-            result.message += (" The array the network holds did not change at all: change it in place "
-                               "(params[key] -= ..., or params[key][...] = ...), since the layers keep "
-                               "the very arrays of params; params[key] = ... makes a new one they never see.")
+            result.message += " " + _("The array the network holds did not change at all: change it in place "
+                                      "(params[key] -= ..., or params[key][...] = ...), since the layers keep the "
+                                      "very arrays of params; params[key] = ... makes a new one they never see.")
         return result
     return note
 
@@ -367,6 +375,6 @@ def sandbox_runner(box):
     def run_cases(source, cases):
         run = box.run(source, "CapstoneSubmission", cases, filename="<your capstone answer>")
         if run.status != "finished" and all(outcome.error is None for outcome in run.cases):
-            return [CaseOutcome(error=f"your code did not finish ({run.status})")] * len(cases)
+            return [CaseOutcome(error=_("your code did not finish ({status})").format(status=run.status))] * len(cases)
         return run.cases
     return run_cases
