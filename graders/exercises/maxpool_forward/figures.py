@@ -7,7 +7,10 @@ pass produces (and stores) without shipping any solution code.
 import numpy as np
 
 from graders.course.figures import grid, outline, subplots
+from graders.exercises.folder import exercise_gettext
 from utils import im2col
+
+_ = exercise_gettext(__file__)  # figure labels in the course's language (locale/)
 
 # One 4x6 channel, 2x2 windows, stride 2: six windows side by side, a tie in one of them.
 MAXPOOL_X = np.array([[1, 3, 2, 0, 4, 1],
@@ -31,15 +34,15 @@ def draw_maxpool_forward(MaxPool):
     picked[np.arange(picked.shape[0]), ex["arg_max"]] = True
     frame = (6.6, 6.6)
     fig, axes = subplots(1, 4, figsize=(13, 4.2))
-    grid(axes[0], ex["x"], "x (one channel)", frame=frame)
-    grid(axes[1], ex["col"], "windows as rows; shaded: arg_max", picked, frame=frame)
+    grid(axes[0], ex["x"], _("x (one channel)"), frame=frame)
+    grid(axes[1], ex["col"], _("windows as rows; shaded: arg_max"), picked, frame=frame)
     grid(axes[2], ex["arg_max"].reshape(-1, 1).astype(float), "arg_max", frame=frame)
     grid(axes[3], ex["out"], "out", frame=frame)
     outline(axes[0], 0, 4, 2, 2, "crimson")  # the tie: 4 at positions 0 and 3, arg_max picks 0
     outline(axes[1], 2, 0, 1, 4, "crimson")
     outline(axes[2], 2, 0, 1, 1, "crimson")
     outline(axes[3], 0, 2, 1, 1, "crimson")
-    fig.suptitle("Max pooling forward: 2x2 windows, stride 2", fontsize=12)
+    fig.suptitle(_("Max pooling forward: 2x2 windows, stride 2"), fontsize=12)
     fig.tight_layout()
     return fig
 
