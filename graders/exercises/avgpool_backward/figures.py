@@ -7,6 +7,9 @@ produces without shipping any solution code.
 import numpy as np
 
 from graders.course.figures import grid, outline, subplots
+from graders.exercises.folder import exercise_gettext
+
+_ = exercise_gettext(__file__)  # figure labels in the course's language (locale/)
 
 # 3x3 windows, stride 2, padding 1 on a 5x5 image: out is 3x3, neighbouring windows share a row or a
 # column, and the border windows hold padding. dout is a multiple of 9, so every share is an integer.
@@ -39,14 +42,14 @@ def draw_avgpool_spreading(AvgPool):
     frame = (7.6, 7.6)
     fig, axes = subplots(1, 4, figsize=(14, 4.2))
     grid(axes[0], ex["dout"], "dout (3x3)", frame=frame)
-    grid(axes[1], ex["share"], "dout / (3*3): each window's share", frame=frame)
-    grid(axes[2], padded, "shares summed on the padded image", inside, frame=frame)
-    grid(axes[3], ex["dx"], "dx: the padding cut off", ex["dx"] != 0, cmap="Oranges", frame=frame)
+    grid(axes[1], ex["share"], _("dout / (3*3): each window's share"), frame=frame)
+    grid(axes[2], padded, _("shares summed on the padded image"), inside, frame=frame)
+    grid(axes[3], ex["dx"], _("dx: the padding cut off"), ex["dx"] != 0, cmap="Oranges", frame=frame)
     outline(axes[0], 0, 0, 1, 1, "crimson")
     outline(axes[1], 0, 0, 1, 1, "crimson")
     outline(axes[2], 0, 0, k, k, "crimson")  # the top-left window: 5 of its 9 entries are padding
     outline(axes[2], 0, 2, k, k, "darkorange")  # its neighbour shares column 2 with it
-    fig.suptitle("Average pooling backward: 3x3 windows, stride 2, padding 1", fontsize=12)
+    fig.suptitle(_("Average pooling backward: 3x3 windows, stride 2, padding 1"), fontsize=12)
     fig.tight_layout()
     return fig
 
