@@ -284,11 +284,13 @@ def test_sandbox_outcomes_are_told_in_the_graded_language(box):
     assert endless.cases[1].error == "未运行：前面的测试用例没有按时运行完"
     # The child's own lines (where, and the hint on what an answer may use) come from the parent's catalogue.
     lines = undefined.cases[0].error.split("\n")
+    assert lines[0].startswith("你的代码抛出了 NameError")  # utils' first line, in the job's language too
     assert lines[1].startswith("  第 40 行，在 backward 中: return helper(dout)")
     assert lines[2].startswith("  评分时只使用 Begin 和 End 两行之间的代码")
     assert leaving.cases[0].error == "你的代码调用了 sys.exit(3)（或 exit/quit）：请删除它；backward 必须返回计算结果"
-    english = _run(box, "return helper(dout)")
-    assert english.cases[0].error.split("\n")[1].startswith("  line 40, in backward: return helper(dout)")
+    english = _run(box, "return helper(dout)").cases[0].error.split("\n")
+    assert english[0].startswith("your code raised NameError")
+    assert english[1].startswith("  line 40, in backward: return helper(dout)")
 
 
 def test_a_submission_missing_its_notebook_gets_a_chinese_error_status(box, monkeypatch):

@@ -121,9 +121,18 @@ class _BlockImports:
         return None
 
 
+def speak(lang):
+    """Let utils (whose texts begin an exception's message: "your code raised ...") speak the job's language; its
+    catalogue is read from the utils folder, which the child may read."""
+    i18n = sys.modules.get("utils.i18n")
+    if i18n is not None and lang in getattr(i18n, "LANGUAGES", ()):
+        i18n.set_language(lang)
+
+
 def run_student(job, arrays, run_case, send, limits):
     """Define the student's class from the spliced source and run every case."""
     messages.set_texts(job.get("texts"))
+    speak(job.get("language"))
     answer = Answer(job["filename"], job.get("region"))
     source = job["source"]
     linecache.cache[answer.filename] = (len(source), None, source.splitlines(True), answer.filename)

@@ -37,6 +37,7 @@ from pathlib import Path
 import numpy as np
 
 from graders.i18n import _
+from utils.i18n import get_language
 
 from . import messages
 from .child import READY_HEADER
@@ -286,7 +287,8 @@ class Sandbox:
             wire_cases.append({"kind": case.kind, "params": case.params, "inputs": names})
         job = {"source": source, "class_name": class_name, "filename": filename,
                "region": region, "cases": wire_cases, "arrays": arrays,
-               "texts": messages.translated(_)}  # the child's messages in the course's language
+               "texts": messages.translated(_),  # the child's messages in the course's language
+               "language": get_language()}  # and utils' (the first line of an exception's message)
         message = pack_message(json.loads(json.dumps(job, default=_json_default)), blobs)
         if self._proc is None:
             self._start()
