@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test install bench clean browser-deps
+.PHONY: demo test install bench clean browser-deps translations cjk-font
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,13 +20,23 @@ $(STAMP): $(BIN)/python pyproject.toml
 
 install: $(STAMP)
 
-demo: $(STAMP)
-	$(BIN)/backprop-lab demo
+# `make demo LANG_DEMO=zh` shows the whole flow in Chinese (backprop-lab demo --lang zh).
+demo: $(STAMP) cjk-font
+	$(BIN)/backprop-lab demo $(if $(LANG_DEMO),--lang $(LANG_DEMO))
 
 # Two workers (pytest-xdist), each taking whole modules: module-scoped fixtures (a built course, a graded
 # class) are made once, and the nbgrader-bound modules run beside the rest.
-test: $(STAMP) browser-deps
+test: $(STAMP) browser-deps cjk-font
 	$(BIN)/python -m pytest -n 2 --dist loadfile
+
+# The catalogues of the Chinese course (docs/i18n.md): extract the message ids (pybabel extract), update
+# every .po (pybabel update: translations kept, changed texts marked fuzzy), compile the .mo files.
+translations: $(STAMP)
+	$(BIN)/python tools/translations.py
+
+# The Chinese figures need a CJK font (Debian's fonts-wqy-microhei, installed when missing as root).
+cjk-font:
+	@sh tools/install-cjk-font.sh
 
 # The browser test drives Debian's Chromium (/usr/bin/chromium); Playwright's own download is not reachable.
 # Installs it when missing (as root, with apt-get); see the script for what happens elsewhere.

@@ -9,6 +9,8 @@ import os
 import sys
 from pathlib import Path
 
+from utils.i18n import LANGUAGES
+
 DESCRIPTION = """\
 backprop-lab: build, hand out and grade the convolution and pooling exercises (an nbgrader course).
 
@@ -72,7 +74,7 @@ def _cmd_build(args):
             print(f"made a new course secret in {course / '.course_secret'}: every student's grading inputs are "
                   f"new, and the next grade runs every submission again"
                   + (f"; the old secret is kept in {kept}" if kept else ""))
-        build_course(course)
+        build_course(course, args.lang)
     except (FileNotFoundError, ValueError, RuntimeError) as exc:  # RuntimeError: nbgrader failed, its log says why
         return _fail("build", exc)
     return 0
@@ -81,7 +83,7 @@ def _cmd_build(args):
 def _cmd_bundle(args):
     from graders.course.bundle import BundleLeakError, write_bundle
     try:
-        print(write_bundle(_course(args), Path(args.out), args.assignment))
+        print(write_bundle(_course(args), Path(args.out), args.assignment, args.lang))
     except (FileNotFoundError, ValueError, BundleLeakError) as exc:
         return _fail("bundle", exc)
     return 0
@@ -93,13 +95,28 @@ def _cmd_grade(args):
     return grade_command(args)
 
 
+def _report_language(args):
+    """--lang, else the course file's language, else English (a report made outside any course)."""
+    from graders.exercises import CourseError, load_course
+    if args.lang:
+        return args.lang
+    try:
+        return load_course(_course(args)).language
+    except CourseError:
+        return "en"
+
+
 def _cmd_report(args):
     from graders.reports.html import stage_nbgrader_feedback, write_reports
+    from utils.i18n import using_language
     try:
-        print(f"class summary: {write_reports(Path(args.results), Path(args.out))}")
+        with using_language(_report_language(args)):  # the pages' words; the command's own lines stay English
+            summary = write_reports(Path(args.results), Path(args.out))
+        print(f"class summary: {summary}")
         if args.nbgrader_feedback:
             course = _course(args)
-            pages = stage_nbgrader_feedback(Path(args.results), course)
+            with using_language(_report_language(args)):
+                pages = stage_nbgrader_feedback(Path(args.results), course)
             print(f"{len(pages)} feedback pages in {course / 'feedback'}: "
                   "release them with `nbgrader release_feedback <assignment>`")
     except (ValueError, FileNotFoundError) as exc:
@@ -123,7 +140,7 @@ def _cmd_gradescope(args):
 def _cmd_demo(args):
     from graders.demo import run_demo
     try:
-        return run_demo(_course(args), Path(args.out))
+        return run_demo(_course(args), Path(args.out), args.lang)
     except FileNotFoundError as exc:
         return _fail("demo", exc)
 
@@ -134,6 +151,13 @@ def _add_common(parser, default):
                         help="the course folder, holding course.toml and nbgrader_config.py (default: "
                              "$BACKPROP_LAB_COURSE, else the nearest folder at or above this one holding "
                              "course.toml, else this repository's assignments/)")
+
+
+def _add_language(parser):
+    """--lang: the language of what students read (notebooks, feedback, pages); default: the course file's."""
+    parser.add_argument("--lang", choices=LANGUAGES, default=None,
+                        help="the language of what students read: en or zh (default: the course file's "
+                             "[course] language)")
 
 
 def _subcommand(sub, name, func, summary, description, example):
@@ -158,7 +182,7 @@ def build_parser():
     p.add_argument("directory", help="the new course's folder (created)")
     p.add_argument("--assignment", action="append", default=None,
                    help="a built-in assignment to include (repeat; default: all of them)")
-    p.add_argument("--language", default="en", choices=["en", "zh"], help="the course's language (default: en)")
+    p.add_argument("--language", default="en", choices=LANGUAGES, help="the course's language (default: en)")
 
     p = _subcommand(
         sub, "build", _cmd_build, "templates -> source and release notebooks (nbgrader generate_assignment)",
@@ -167,6 +191,7 @@ def build_parser():
         "learns every graded cell. The first build also makes the course secret (.course_secret), which picks\n"
         "each student's grading inputs: keep it and back it up; `grade` refuses to run without it.",
         "backprop-lab --course assignments build")
+    _add_language(p)
     p.add_argument("--rotate-secret", action="store_true",
                    help="replace the course secret before building: every student's grading inputs change and "
                         "the next grade runs every submission again (the old secret is kept beside it)")
@@ -178,6 +203,7 @@ def build_parser():
         "backprop-lab --course assignments bundle --out dist/")
     p.add_argument("--out", required=True, help="folder to write the zip into")
     p.add_argument("--assignment", default=None, help="which assignment (default: the course's only one)")
+    _add_language(p)
 
     p = _subcommand(
         sub, "grade", _cmd_grade, "grade submissions, each method in a sandbox",
@@ -223,6 +249,7 @@ def build_parser():
     p.add_argument("--nbgrader-feedback", action="store_true",
                    help="also put each exchange submission's page into the course's feedback/ folder, "
                         "for `nbgrader release_feedback`")
+    _add_language(p)
 
     p = _subcommand(
         sub, "gradescope", _cmd_gradescope, "write the Gradescope autograder zip of an assignment",
@@ -239,6 +266,7 @@ def build_parser():
         "wrong in the classic ways, broken), then print the grades and where the reports are.",
         "backprop-lab demo --out demo-output")
     p.add_argument("--out", default="demo-output", help="where the demo writes (default: %(default)s)")
+    _add_language(p)
     return parser
 
 

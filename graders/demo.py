@@ -29,6 +29,7 @@ import nbformat
 
 from graders.engine.notebook import splice_region
 from graders.exercises import load_course
+from utils.i18n import using_language
 
 # nbgrader's timestamp.txt format; one fixed time, so that reruns hit the grader's cache.
 TIMESTAMP = "2025-01-15 12:00:00.000000 UTC"
@@ -246,9 +247,12 @@ class GradeOptions(SimpleNamespace):
         return None
 
 
-def run_demo(course_dir: Path, out_dir: Path) -> int:
+def run_demo(course_dir: Path, out_dir: Path, lang: str | None = None) -> int:
     """Build, bundle, grade a sample class and report, in out_dir. Returns the exit status:
-    0 when everything ran and the grader agreed with every sample answer's expected verdict."""
+    0 when everything ran and the grader agreed with every sample answer's expected verdict.
+
+    ``lang``: the language of what students read, "en" or "zh" (default: the course file's): the notebooks
+    and bundles are built in it, the grader's feedback follows the build, the reports are written in it."""
     from graders.course.bundle import write_bundle
     from graders.engine.grade_command import grade_command
     from graders.reports.html import write_reports
@@ -265,11 +269,13 @@ def run_demo(course_dir: Path, out_dir: Path) -> int:
     out_dir.mkdir(parents=True, exist_ok=True)
     course = prepare_course(Path(course_dir), out_dir / "course")
     assignments = load_course(course).assignments
+    lang = lang or load_course(course).language
 
-    print(f"[1/4] building the course in {course} and the student bundles ...", flush=True)
+    print(f"[1/4] building the course in {course} and the student bundles"
+          + ("" if lang == "en" else f" (language: {lang})") + " ...", flush=True)
     bundles = []
     for assignment in assignments:
-        bundle = write_bundle(course, out_dir, assignment)
+        bundle = write_bundle(course, out_dir, assignment, lang)
         for old in out_dir.glob(f"{bundle.name.rsplit('-', 1)[0]}-*.zip"):
             if old != bundle:
                 old.unlink()  # an earlier version's bundle
@@ -298,7 +304,8 @@ def run_demo(course_dir: Path, out_dir: Path) -> int:
     done()
 
     print("[4/4] writing the reports ...", flush=True)
-    summary = write_reports(grades_json, reports)
+    with using_language(lang):
+        summary = write_reports(grades_json, reports)
     done()
 
     results = {(r["student"], r["assignment"]): r

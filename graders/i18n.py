@@ -12,14 +12,14 @@ docs/i18n.md. Instructor-facing command-line messages and logs stay English and 
 """
 from pathlib import Path
 
-from utils.i18n import N_, get_language, translations, translator
+from utils.i18n import N_, get_language, translations, translator, using_language
 
 LOCALE_DIR = Path(__file__).resolve().with_name("locale")
 DOMAIN = "graders"
 
 _ = translator(LOCALE_DIR, DOMAIN)
 
-__all__ = ["DOMAIN", "LOCALE_DIR", "N_", "_", "ngettext"]
+__all__ = ["DOMAIN", "LOCALE_DIR", "N_", "_", "get_language", "ngettext", "using_language"]
 
 
 def ngettext(singular, plural, count):

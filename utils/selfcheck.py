@@ -18,7 +18,7 @@ import numpy as np
 
 from utils.checking import (CaseResult, Candidate, compare_outputs, consistent_diagnoses, describe_exception,
                             feedback_text, match_mistakes, run_layer)
-from utils.i18n import _
+from utils.i18n import LANGUAGES, _, get_language, using_language
 from utils.probing import Run, experiment_findings, needs_experiments
 
 CASES_FILE = "selfcheck_cases.npz"
@@ -106,7 +106,8 @@ def _check_case(method, case, arrays, mistakes, exercise, produced):
 
 
 def self_check(cls, method, cases_file=CASES_FILE):
-    """Run your class on the public cases of ``method`` and print how it did.
+    """Run your class on the public cases of ``method`` and print how it did, in the notebook's language
+    (the one the practice-cases file was built in; English when it cannot be read).
 
     Inputs:
     - cls: your class, e.g. Convolution (not an instance: the check builds its own layers)
@@ -115,6 +116,21 @@ def self_check(cls, method, cases_file=CASES_FILE):
 
     Returns True when every case passed. Never raises because of your code: errors are printed.
     """
+    with using_language(_file_language(cases_file) or get_language()):
+        return _self_check(cls, method, cases_file)
+
+
+def _file_language(cases_file):
+    """The language the practice-cases file was built in, else the one spoken (an unreadable file)."""
+    try:
+        with np.load(cases_file, allow_pickle=False) as data:
+            language = json.loads(str(data["meta"])).get("language")
+    except Exception:  # missing or unreadable: _self_check says so
+        return None
+    return language if language in LANGUAGES else None
+
+
+def _self_check(cls, method, cases_file):
     if not isinstance(cls, type):
         print(_("self_check needs your class itself, e.g. self_check(Convolution, \"Convolution.backward\"); "
                 "got {value}").format(value=repr(cls)))

@@ -21,6 +21,7 @@ from graders.core.scoring import method_passed, method_score
 from graders.exercises import get_exercise
 from utils.checking import (CaseResult, compare_outputs, consistent_diagnoses, describe_exception,
                             feedback_text, mistake_dict, summarize_diagnoses)
+from utils.i18n import get_language
 from utils.probing import Run, experiment_findings, needs_experiments
 
 __all__ = ["CaseResult", "MethodReport", "check", "grade_case", "grade_cases", "reference_outputs", "report_error",
@@ -52,16 +53,29 @@ def grade_case(exercise, case, outputs=None, error=None, reference=None):
     if outputs is None and error is None:
         raise ValueError("grade_case: give the student's outputs or the error their code raised")
     reference = reference_outputs(exercise, case) if reference is None else reference
+    words = _in_language(exercise, case.spec)
     if error is not None:
         diagnosis = diagnose_all(exercise, case, None, reference, error=str(error), atol=exercise.atol)
-        return CaseResult(case.name, case.description, case.setting, False, [], str(error), diagnosis)
+        return CaseResult(case.name, words.description, words.setting, False, [], str(error),
+                          _mistakes_in_language(exercise, diagnosis))
     results = compare_outputs(outputs, reference, exercise.atol, exercise.plan["outputs"])
     for result in results:
         if not result.passed and result.max_abs_error is not None:  # wrong values, not a wrong type or shape
             result.error_map = error_map(outputs.get(result.name), reference[result.name])
     passed = all(result.passed for result in results)
     diagnosis = [] if passed else diagnose_all(exercise, case, outputs, reference, atol=exercise.atol)
-    return CaseResult(case.name, case.description, case.setting, passed, results, None, diagnosis)
+    return CaseResult(case.name, words.description, words.setting, passed, results, None,
+                      _mistakes_in_language(exercise, diagnosis))
+
+
+def _in_language(exercise, spec):
+    """The CaseSpec with its description and setting in the language spoken (utils.i18n.get_language())."""
+    return exercise.folder.translated_case(spec, get_language())
+
+
+def _mistakes_in_language(exercise, mistakes):
+    """The Mistakes with their titles and hints in the language spoken."""
+    return [exercise.folder.translated_mistake(mistake, get_language()) for mistake in mistakes]
 
 
 def _split(item):
@@ -204,6 +218,6 @@ def report_error(method, message):
     """A report in which every case failed with ``message``: for code that could not run at all
     (a syntax error, a time-out, a missing class). Scores 0; needs no inputs."""
     exercise = get_exercise(method)
-    cases = [CaseResult(spec.name, spec.description, spec.setting, False, [], str(message), [])
-             for spec in case_specs(exercise)]
+    cases = [CaseResult(spec.name, words.description, words.setting, False, [], str(message), [])
+             for spec in case_specs(exercise) for words in [_in_language(exercise, spec)]]
     return MethodReport.from_cases(exercise, cases)

@@ -6,7 +6,7 @@ instead. It holds, for every exercise, the public cases (same situations as grad
 mistake produces on them, so that the self-check can name a mistake without any solution code.
 
 Layout (``np.load(path, allow_pickle=False)`` reads it; every key is flat):
-- "meta": a 0-d unicode array of JSON: {"format", "version", "assignment", "exercises":
+- "meta": a 0-d unicode array of JSON: {"format", "version", "assignment", "language", "exercises":
   {method: {"outputs": [...], "plan": {...}, "atol": 1e-05, "mistakes": [{"name", "title", "hint"}],
             "cases": [{"name", "description", "setting", "params", "inputs": [...],
                        "mistakes": {mistake: {"differs": [...], "none": [...], "error": str|null}}}]}}}
@@ -18,6 +18,11 @@ Layout (``np.load(path, allow_pickle=False)`` reads it; every key is flat):
   (graders.core.probes), listed in meta as exercises[method]["probes"]: [{"name", "params", "inputs"}];
   the self-check runs them when a case fails that no mistake explains, and reads them with
   utils.probing, as the grader does
+
+"language" is the notebooks' ("en" or "zh"): the cases' descriptions and settings and the mistakes' titles
+and hints are written in it (each folder's catalogue), a mistake's error is worded in it, and the
+self-check speaks it. ``built_language`` reads it back for the grader and the hidden tests' judge: an
+assignment is graded in the language it was built in.
 """
 import json
 from pathlib import Path
@@ -31,6 +36,8 @@ from graders.core.probes import probe_cases
 from graders.core.seeds import public_seeds
 from graders.exercises import active_course
 from utils.checking import mistake_dict, same_values
+from utils.i18n import LANGUAGES, get_language, using_language
+from utils.selfcheck import CASES_FILE
 
 FORMAT = "backprop-lab selfcheck cases"
 VERSION = 3  # 2: probes (the experiments of utils.probing); 3: each exercise's plan and tolerance
@@ -58,10 +65,17 @@ def _mistake_entry(mistake, case, reference, arrays, prefix, atol):
     return {"differs": differs, "none": none, "error": None}
 
 
-def public_case_data(assignment, course=None):
+def public_case_data(assignment, course=None, lang=None):
     """(meta, arrays): the self-check file's content for an assignment's exercises, as write_public_cases
-    stores it. course: a graders.exercises.Course (default: the active course)."""
+    stores it. course: a graders.exercises.Course (default: the active course); lang: the notebooks'
+    language (default: the one spoken, utils.i18n.get_language())."""
     course = course or active_course()
+    lang = lang or get_language()
+    with using_language(lang):  # the mistakes' errors are worded as the student's self-check words them
+        return _public_case_data(assignment, course, lang)
+
+
+def _public_case_data(assignment, course, lang):
     seeds = public_seeds(assignment)
     arrays = {}
     exercises = {}
@@ -80,7 +94,8 @@ def public_case_data(assignment, course=None):
                 entry = _mistake_entry(mistake, case, reference, arrays, prefix, exercise.atol)
                 if entry is not None:
                     entries[mistake.name] = entry
-            cases.append({"name": case.name, "description": case.description, "setting": case.setting,
+            words = exercise.folder.translated_case(case.spec, lang)
+            cases.append({"name": case.name, "description": words.description, "setting": words.setting,
                           "params": dict(case.params), "inputs": list(case.inputs), "mistakes": entries})
         probes = []
         for probe in probe_cases(exercise):
@@ -91,17 +106,31 @@ def public_case_data(assignment, course=None):
                 arrays[f"{prefix}/expected/{name}"] = value
             probes.append({"name": probe.name, "params": dict(probe.params), "inputs": list(probe.inputs)})
         exercises[exercise.name] = {"outputs": list(exercise.outputs), "plan": exercise.plan, "atol": exercise.atol,
-                                    "mistakes": [mistake_dict(mistake) for mistake in mistakes],
+                                    "mistakes": [mistake_dict(exercise.folder.translated_mistake(mistake, lang))
+                                                 for mistake in mistakes],
                                     "cases": cases, "probes": probes}
-    meta = {"format": FORMAT, "version": VERSION, "assignment": assignment, "exercises": exercises}
+    meta = {"format": FORMAT, "version": VERSION, "assignment": assignment, "language": lang, "exercises": exercises}
     return meta, arrays
 
 
-def write_public_cases(path, assignment, course=None):
-    """Write the self-check file (selfcheck_cases.npz) of an assignment to ``path``; returns the path."""
+def write_public_cases(path, assignment, course=None, lang=None):
+    """Write the self-check file (selfcheck_cases.npz) of an assignment to ``path``, in ``lang`` (default: the
+    language spoken); returns the path."""
     path = Path(path)
-    meta, arrays = public_case_data(assignment, course)
+    meta, arrays = public_case_data(assignment, course, lang)
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "wb") as handle:  # a file object: np.savez would otherwise append ".npz" to other names
         np.savez_compressed(handle, meta=np.array(json.dumps(meta)), **arrays)
     return path
+
+
+def built_language(course_dir, assignment):
+    """The language ``assignment`` was last built in (its source self-check file's "language"), or None when
+    it is not built (or was built before the file said)."""
+    path = Path(course_dir) / "source" / assignment / CASES_FILE
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            language = json.loads(str(data["meta"])).get("language")
+    except (OSError, KeyError, ValueError):
+        return None
+    return language if language in LANGUAGES else None

@@ -37,6 +37,7 @@ English one. One cell holds both languages, so a translation cannot drift from i
   "YOUR ANSWER HERE"; grade_id ``<id>``, worth ``<points>``.
 """
 import base64
+import json
 import os
 import re
 import shutil
@@ -49,6 +50,8 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from graders.course.figures import render_figure
 from graders.exercises import active_course, load_course, method_regions
+from graders.i18n import _, get_language, using_language
+from utils.i18n import check_language
 
 SOLUTION_BEGIN = "### BEGIN SOLUTION"
 SOLUTION_END = "### END SOLUTION"
@@ -120,11 +123,19 @@ def class_cell_source(class_name, exercises, elsewhere=()):
     return "\n".join(stubs.get(i, line) for i, line in enumerate(lines) if i not in drop or i in stubs)
 
 
+def _comment(text, indent=""):
+    """Python comment lines, one per line of ``text``."""
+    return "\n".join(f"{indent}# {line}" for line in text.split("\n"))
+
+
 def hidden_test_source(exercise, assignment):
+    """The hidden test cell's code, its comments and message in the language spoken (the build's)."""
+    failing = _("{method} fails some practice cases.").format(method=exercise.name)
     return "\n".join([
-        f"# Graded, {exercise.points:g} points: {exercise.name} on fresh random inputs (hidden tests).",
-        "# Run the self-check below while you work. nbgrader's Validate runs the practice cases here",
-        "# and fails until they all pass; its message is the self-check's report.",
+        _comment(_("Graded, {points} points: {method} on fresh random inputs (hidden tests).\n"
+                   "Run the self-check below while you work. nbgrader's Validate runs the practice cases here\n"
+                   "and fails until they all pass; its message is the self-check's report.").format(
+            points=f"{exercise.points:g}", method=exercise.name)),
         "import os",
         "",
         'if os.environ.get("NBGRADER_EXECUTION") == "validate":',
@@ -133,12 +144,13 @@ def hidden_test_source(exercise, assignment):
         "",
         "    from utils.selfcheck import self_check",
         "",
-        "    # Validate shows only a failing cell's error, not what it printed: the report goes into the error.",
+        _comment(_("Validate shows only a failing cell's error, not what it printed: the report goes into the error."),
+                 "    "),
         "    selfcheck_report = io.StringIO()",
         "    with contextlib.redirect_stdout(selfcheck_report):",
         f"        selfcheck_passed = self_check({exercise.class_name}, {exercise.name!r})",
         '    print(selfcheck_report.getvalue(), end="")',
-        f'    assert selfcheck_passed, "{exercise.name} fails some practice cases.\\n" + selfcheck_report.getvalue()',
+        f"    assert selfcheck_passed, {json.dumps(failing + chr(10), ensure_ascii=False)} + selfcheck_report.getvalue()",
         HIDDEN_BEGIN,
         "from graders.course.notebook_tests import run_hidden_test",
         "",
@@ -148,7 +160,10 @@ def hidden_test_source(exercise, assignment):
 
 
 def case_list_markdown(exercise):
-    return "\n".join(f"- **{spec.name}**: {spec.description}" for spec in exercise.case_specs)
+    """The exercise's graded cases as a markdown list, in the language spoken (the folder's catalogue)."""
+    lang = get_language()
+    return "\n".join(_("- **{name}**: {description}").format(
+        name=spec.name, description=exercise.folder.gettext(spec.description, lang)) for spec in exercise.case_specs)
 
 
 def _fill_placeholders(text, where, exercises):
@@ -255,14 +270,17 @@ def parse_template(path, lang="en"):
             for kind, name, texts, number in parse_template_languages(path)]
 
 
-def render_notebook(template_path, assignment, exercises=None, notebook=None):
-    """The nbgrader source notebook (an nbformat NotebookNode) of one template; ``exercises``: the
-    assignment's (default: the active course's)."""
+def render_notebook(template_path, assignment, exercises=None, notebook=None, lang=None):
+    """The nbgrader source notebook (an nbformat NotebookNode) of one template in ``lang`` (default: the
+    language spoken, utils.i18n.get_language()); ``exercises``: the assignment's (default: the active
+    course's). Everything generated (case lists, figures, the hidden test's comments) speaks ``lang`` too."""
+    lang = lang or get_language()
     exercises = exercises if exercises is not None else active_course().exercises(assignment)
     if notebook is not None:  # a class cell stubs the methods graded in this notebook only
         exercises = [e for e in exercises if e.notebook == notebook] + [e for e in exercises if e.notebook != notebook]
-    cells = [render_cell(kind, name, text, assignment, f"{template_path}:{number}", exercises)
-             for kind, name, text, number in parse_template(template_path)]
+    with using_language(lang):
+        cells = [render_cell(kind, name, text, assignment, f"{template_path}:{number}", exercises)
+                 for kind, name, text, number in parse_template(template_path, lang)]
     check_cells(cells, template_path)
     nb = new_notebook(cells=cells, metadata={"kernelspec": KERNELSPEC, "language_info": {"name": "python"}})
     nbformat.validate(nb)
@@ -285,9 +303,11 @@ def check_cells(cells, where):
                                     "which nbgrader would treat as a solution or hidden-test marker")
 
 
-def render_assignment(course, assignment, source_dir):
+def render_assignment(course, assignment, source_dir, lang=None):
     """Write the notebook of each exercise of ``assignment`` into source_dir (replaced): the template
-    (notebook.md) of the first exercise folder that names the notebook. Returns the paths."""
+    (notebook.md) of the first exercise folder that names the notebook, in ``lang`` (default: the
+    course's). Returns the paths."""
+    lang = lang or course.language
     exercises = course.exercises(assignment)
     if source_dir.exists():
         shutil.rmtree(source_dir)
@@ -299,17 +319,17 @@ def render_assignment(course, assignment, source_dir):
             raise TemplateError(f"no notebook template for {notebook}.ipynb: add notebook.md to the folder of "
                                 f"{', '.join(e.id for e in exercises if e.notebook == notebook)}")
         path = source_dir / f"{notebook}.ipynb"
-        nbformat.write(render_notebook(templates[0], assignment, exercises, notebook), path)
+        nbformat.write(render_notebook(templates[0], assignment, exercises, notebook, lang), path)
         paths.append(path)
     return paths
 
 
-def render_project(project, source_dir):
-    """Write a project's source notebook (its module's ``source_notebook()``) into source_dir (replaced)."""
+def render_project(project, source_dir, lang="en"):
+    """Write a project's source notebook (its module's ``source_notebook(lang)``) into source_dir (replaced)."""
     if source_dir.exists():
         shutil.rmtree(source_dir)
     source_dir.mkdir(parents=True)
-    nb = project.module.source_notebook()
+    nb = project.module.source_notebook(lang)
     check_cells([cell for cell in nb.cells if "nbgrader" in cell.metadata], project.file)
     nbformat.validate(nb)
     path = source_dir / f"{project.notebook}.ipynb"
@@ -375,13 +395,21 @@ def run_nbgrader(course_dir, *args):
     return result
 
 
-def generate_assignment(course_dir, assignment):
-    """Run ``nbgrader generate_assignment --force`` in the course folder."""
-    return run_nbgrader(course_dir, "generate_assignment", assignment, "--force")
+def generate_assignment(course_dir, assignment, lang="en"):
+    """Run ``nbgrader generate_assignment --force`` in the course folder; in a language other than English,
+    a written answer's placeholder (nbgrader's "YOUR ANSWER HERE") is in that language."""
+    options = []
+    if lang != "en":
+        with using_language(lang):
+            options.append(f"--ClearSolutions.text_stub={_('YOUR ANSWER HERE')}")
+    return run_nbgrader(course_dir, "generate_assignment", assignment, "--force", *options)
 
 
-def build_course(course_dir: Path) -> None:
-    """Render every assignment of the course's course.toml, write its self-check cases, release it with nbgrader."""
+def build_course(course_dir: Path, lang=None) -> None:
+    """Render every assignment of the course's course.toml, write its self-check cases, release it with nbgrader.
+
+    ``lang``: the notebooks' language, "en" or "zh" (default: the course file's ``language``). The self-check
+    file records it, so that the notebooks' self-check and hidden tests, and the grader, speak it too."""
     from graders.core.public_cases import write_public_cases
     from graders.core.seeds import create_course_secret
 
@@ -389,16 +417,17 @@ def build_course(course_dir: Path) -> None:
     if not (course_dir / "nbgrader_config.py").is_file():
         raise FileNotFoundError(f"{course_dir} is not an nbgrader course folder (no nbgrader_config.py)")
     course = load_course(course_dir)
+    lang = check_language(lang or course.language)
     if create_course_secret(course_dir)[1]:  # the grading seeds need it; only build makes it
         print(f"created the course secret {course_dir / '.course_secret'} (it picks every student's grading "
               f"inputs: keep it, back it up, never share it)")
     for assignment in course.assignments:
         source_dir = course_dir / "source" / assignment
         if course.project(assignment):
-            render_project(course.project(assignment), source_dir)
+            render_project(course.project(assignment), source_dir, lang)
         else:
-            render_assignment(course, assignment, source_dir)
-            write_public_cases(source_dir / SELFCHECK_FILE, assignment, course)
+            render_assignment(course, assignment, source_dir, lang)
+            write_public_cases(source_dir / SELFCHECK_FILE, assignment, course, lang)
         copy_utils(source_dir)
-        generate_assignment(course_dir, assignment)
-        print(f"built {assignment}: {course_dir / 'release' / assignment}")
+        generate_assignment(course_dir, assignment, lang)
+        print(f"built {assignment}: {course_dir / 'release' / assignment}" + ("" if lang == "en" else f" ({lang})"))

@@ -36,6 +36,7 @@ from pathlib import Path
 import nbformat
 
 from graders.exercises import EDUCODER_BEGIN, EDUCODER_END, load_course, method_regions
+from utils.i18n import check_language, using_language
 
 # What the students' kernel and JupyterLab need; pinned to the versions installed here, which the tests ran.
 PINNED_DISTRIBUTIONS = ("numpy", "matplotlib", "ipykernel", "ipython", "jupyterlab", "notebook", "nbgrader")
@@ -58,13 +59,15 @@ class BundleLeakError(RuntimeError):
     """The bundle would give students something they must not have; the message lists what and where."""
 
 
-def write_bundle(course_dir: Path, out_dir: Path, assignment: str | None = None) -> Path:
+def write_bundle(course_dir: Path, out_dir: Path, assignment: str | None = None, lang: str | None = None) -> Path:
     """Write the student bundle of one assignment into out_dir and return the zip's path.
 
     Inputs:
     - course_dir: the nbgrader course folder (nbgrader_config.py, course.toml; release/ is built when needed)
     - out_dir: where the zip goes (created)
     - assignment: which assignment; default: the course's first (course.toml's order)
+    - lang: the notebooks' and README's language, "en" or "zh"; default: the course file's (a release
+      built in another language is built again)
 
     Returns:
     - out_dir / "<course>-<assignment>-<version>+<hash>.zip"
@@ -74,8 +77,14 @@ def write_bundle(course_dir: Path, out_dir: Path, assignment: str | None = None)
         raise FileNotFoundError(f"{course_dir} is not an nbgrader course folder (no nbgrader_config.py); "
                                 "pass the course folder with --course")
     course = load_course(course_dir)
+    lang = check_language(lang or course.language)
     assignment = assignment or next(iter(course.assignments))
     course.exercises(assignment)  # CourseError (a ValueError) naming the course's assignments
+    with using_language(lang):
+        return _write_bundle(course_dir, course, Path(out_dir), assignment, lang)
+
+
+def _write_bundle(course_dir, course, out_dir, assignment, lang):
     release_dir = course_dir / "release" / assignment
     project = course.project(assignment)
     # A project's notebook may read the student's work of other assignments (the capstone: their own layers,
@@ -84,13 +93,13 @@ def write_bundle(course_dir: Path, out_dir: Path, assignment: str | None = None)
     for name in shipped[1:]:
         course.exercises(name)
     for name in shipped:
-        stale = release_staleness(course_dir, name)
+        stale = release_staleness(course_dir, name, lang)
         if stale:
             print(f"{course_dir / 'release' / name}: {stale}; building the course first", file=sys.stderr)
             from graders.course.build import build_course
             with contextlib.redirect_stdout(sys.stderr):  # stdout is for the zip's path only
-                build_course(course_dir)
-            stale = release_staleness(course_dir, name)
+                build_course(course_dir, lang)
+            stale = release_staleness(course_dir, name, lang)
             if stale:
                 raise RuntimeError(f"{course_dir / 'release' / name}: still {stale} after `backprop-lab build`")
 
@@ -190,13 +199,13 @@ def _release_inputs(course_dir: Path, assignment: str) -> list[Path]:
     return files
 
 
-def release_staleness(course_dir: Path, assignment: str) -> str:
+def release_staleness(course_dir: Path, assignment: str, lang: str | None = None) -> str:
     """Why the release of `assignment` must be built again ("" when it is up to date).
 
     Up to date means: the release folder exists, has a notebook for every exercise and the self-check cases,
-    and none of its files is older than a file it is made from (course.toml, nbgrader_config.py, the
+    none of its files is older than a file it is made from (course.toml, nbgrader_config.py, the
     exercise folders and references, and the modules the build runs: graders.course.build,
-    graders.core.public_cases and what they import of ours).
+    graders.core.public_cases and what they import of ours), and (``lang`` given) it was built in ``lang``.
     """
     from graders.course.build import SELFCHECK_FILE
     release_dir = course_dir / "release" / assignment
@@ -213,6 +222,10 @@ def release_staleness(course_dir: Path, assignment: str) -> str:
     newer = [p for p in _release_inputs(course_dir, assignment) if p.stat().st_mtime > oldest_output]
     if newer:
         return f"older than {newer[0]}" + (f" and {len(newer) - 1} more" if len(newer) > 1 else "")
+    from graders.core.public_cases import built_language
+    built = built_language(course_dir, assignment)
+    if lang is not None and built != lang and not course.project(assignment):  # a project records none
+        return f"built in {built or 'an unknown language'}, not {lang}"
     return ""
 
 

@@ -6,6 +6,10 @@ An exercise folder's ``figures.py`` defines ``FIGURES = {"name.png": draw}``, wh
 figure a template names (``![...](attachment:name.png)``) as a cell attachment.
 
     render_figure("maxpool_routing.png", exercises) -> PNG bytes
+
+A figure's words are in the language spoken when it is drawn (figures.py wraps them in ``_()``, its
+folder's catalogue; the build draws each notebook's figures in its language), and a Chinese figure is
+drawn with a CJK font after DejaVu Sans (utils.fonts), so that no character is an empty box.
 """
 import io
 
@@ -15,6 +19,9 @@ matplotlib.use("Agg")  # build machines have no display
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 from matplotlib.patches import Rectangle  # noqa: E402
+
+from utils.fonts import chinese_font_rc  # noqa: E402
+from utils.i18n import get_language  # noqa: E402
 
 
 def subplots(*args, **kwargs):
@@ -63,9 +70,16 @@ def render_figure(name, exercises):
     if name not in known:
         raise KeyError(f"no figure called {name!r}; the exercises' figures are {', '.join(sorted(known)) or 'none'}")
     draw, exercise = known[name]
-    fig = draw(exercise.reference_class)
-    buffer = io.BytesIO()
-    # No Software/date metadata, so that rebuilding gives the same bytes.
-    fig.savefig(buffer, format="png", dpi=90, metadata={"Software": None})
-    plt.close(fig)
+    with plt.rc_context(figure_rc(get_language())):
+        fig = draw(exercise.reference_class)
+        buffer = io.BytesIO()
+        # No Software/date metadata, so that rebuilding gives the same bytes.
+        fig.savefig(buffer, format="png", dpi=90, metadata={"Software": None})
+        plt.close(fig)
     return buffer.getvalue()
+
+
+def figure_rc(lang):
+    """The rcParams a figure in ``lang`` is drawn with: matplotlib's defaults in English, a CJK font
+    after DejaVu Sans in Chinese."""
+    return chinese_font_rc() if lang == "zh" else {}

@@ -106,7 +106,9 @@ def run_hidden_test(cls, method, assignment=None):
         assignment = Path.cwd().name  # nbgrader runs a notebook in its assignment's folder
     with _Judge(method, student, assignment, course_dir) as judge:
         cases = judge.receive_cases()
-        judge.send_outputs(run_student_cases(cls, method, cases, judge.seconds))
+        with using_language(judge.language):  # errors worded as the judge words its mistakes' errors
+            outputs = run_student_cases(cls, method, cases, judge.seconds)
+        judge.send_outputs(outputs)
         report = judge.receive_report()
     print(report["feedback"])
     return float(report["score"])
@@ -215,6 +217,7 @@ class _Judge:
 
     def __init__(self, method, student, assignment, course_dir):
         self.seconds = None  # the exercise's time limit, once the judge has sent the cases
+        self.language = None  # the report's language, once the judge has sent the cases
         self.args = [sys.executable, "-I", "-m", "graders.course.notebook_tests", "--method", method,
                      "--student", student, "--assignment", assignment, "--course", str(course_dir),
                      "--lang", get_language()]  # the report speaks the notebook's language
@@ -255,6 +258,7 @@ class _Judge:
             self._fail(_("no test cases"))
         header, blobs = message
         self.seconds = header.get("seconds") if isinstance(header.get("seconds"), (int, float)) else None
+        self.language = header.get("language") if header.get("language") in LANGUAGES else None
         return [{"kind": case["kind"], "params": case["params"],
                  "inputs": {name: bytes_to_array(blobs[i]) for name, i in case["inputs"].items()}}
                 for case in header["cases"]]
@@ -278,13 +282,22 @@ class _Judge:
 
 def judge(method, student, assignment, course_dir, stdin, stdout):
     """The fresh process: send the cases, read the student's outputs, compare, write the JSON report."""
+    from graders.core.public_cases import built_language
+    from graders.exercises import use_course
+
+    course = use_course(course_dir)
+    exercise = course.exercise(method, assignment)
+    # The report speaks the language the assignment was built in (as `grade` does), else the one given (--lang).
+    with using_language(built_language(course_dir, assignment) or get_language()):
+        _judge(exercise, student, assignment, course_dir, stdin, stdout)
+
+
+def _judge(exercise, student, assignment, course_dir, stdin, stdout):
     from graders.core.cases import random_cases
     from graders.core.check import grade_cases
     from graders.core.probes import probe_cases
     from graders.core.seeds import course_seeds, load_course_secret
-    from graders.exercises import use_course
 
-    exercise = use_course(course_dir).exercise(method, assignment)
     seeds = course_seeds(load_course_secret(course_dir), student, assignment)
     cases = random_cases(exercise, seeds)
     probes = probe_cases(exercise)  # the diagnosis' experiments, run after the cases; never scored
@@ -296,7 +309,7 @@ def judge(method, student, assignment, course_dir, stdin, stdout):
             blobs.append(array_to_bytes(np.ascontiguousarray(value)))
             names[name] = len(blobs) - 1
         wire.append({"kind": exercise.plan, "params": case.params, "inputs": names})
-    stdout.write(pack_message({"cases": wire, "seconds": exercise.time_limit}, blobs))
+    stdout.write(pack_message({"cases": wire, "seconds": exercise.time_limit, "language": get_language()}, blobs))
     stdout.flush()
 
     # The kernel's bytes are untrusted: parsed frame by frame, arrays without pickle.

@@ -33,8 +33,10 @@ from graders.engine.grade_cache import grader_fingerprint, submission_key
 from graders.engine.notebook import AnswerError, NotebookError, class_template, exercises_in, find_answer, \
     read_notebook, splice_answer, splice_region
 from graders.engine.sandbox import Limits, Sandbox, SandboxCase, SandboxError, printable
+from graders.core.public_cases import built_language
 from graders.core.seeds import course_seeds, load_course_secret
 from graders.i18n import N_, _
+from utils.i18n import get_language, using_language
 
 _PROJECT_SANDBOXES = {}  # {(process, runner, timeout, slot): Sandbox} of the projects' runners
 _ALWAYS_HIDDEN = {str(Path(__file__).resolve().parents[2] / "solutions"), str(Path(__file__).resolve().parents[1])}
@@ -55,6 +57,9 @@ class Grader:
         self.secret = load_course_secret(self.course_dir)
         self.templates = {(ex.assignment, ex.name): class_template(ex, self.siblings(ex))
                           for ex in self.course.all_exercises()}
+        # The feedback speaks the language each assignment was built in (else the course file's).
+        self.languages = {assignment: built_language(self.course_dir, assignment) or self.course.language
+                          for assignment in self.course.assignments}
         self.fingerprint = grader_fingerprint(self.course_dir / "exercises")  # with the course's own exercises
 
     def siblings(self, exercise):
@@ -81,17 +86,27 @@ class Grader:
                 continue
         return files
 
+    def language(self, assignment):
+        """The language of an assignment's feedback: the one it was built in, else the course file's."""
+        return self.languages.get(assignment, self.course.language)
+
     def cache_key(self, submission, files):
         # Whatever the grade depends on besides the code and the files: a change of course.toml's settings
-        # (points, tolerance, time limit, cases) or language regrades, and so does a new --timeout.
-        limits = {"memory_mib": int(self.limits.memory_mib), "language": self.course.language,
+        # (points, tolerance, time limit, cases) or of the assignment's language regrades, and so does a new
+        # --timeout.
+        limits = {"memory_mib": int(self.limits.memory_mib), "language": self.language(submission.assignment),
                   "exercises": [[ex.name, ex.points, ex.atol, self.time_limit(ex), ex.case_names]
                                 for ex in self.exercises_of(submission.assignment)]}
         return submission_key(submission, files, self.fingerprint, self.secret, limits)
 
     # -- grading -------------------------------------------------------------------------
     def grade(self, submission, sandbox, files=None):
-        """Grade one submission in ``sandbox``; returns its results-JSON entry (with extras)."""
+        """Grade one submission in ``sandbox``; returns its results-JSON entry (with extras), its feedback in
+        the assignment's language."""
+        with using_language(self.language(submission.assignment)):
+            return self._grade(submission, sandbox, files)
+
+    def _grade(self, submission, sandbox, files=None):
         started = time.perf_counter()
         files = self.read_files(submission) if files is None else files
         if self.course.project(submission.assignment):
@@ -125,6 +140,7 @@ class Grader:
             "error": None if status == "graded" else " ".join(problems),
             "tests": tests,
             **submission_fields(submission),
+            "language": get_language(),  # of the feedback: the pages and reports made from it speak it too
             "seconds": round(time.perf_counter() - started, 4),
         }
         if internal:

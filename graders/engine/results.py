@@ -29,6 +29,7 @@ from pathlib import Path
 from graders.exercises import active_course
 from graders.engine.sandbox import printable
 from graders.i18n import _
+from utils.i18n import get_language, using_language
 
 
 class OutputError(OSError):
@@ -149,7 +150,12 @@ def write_csv(path, results):
 
 
 def feedback_report(result):
-    """The plain-text feedback a student gets for one submission."""
+    """The plain-text feedback a student gets for one submission, in its language (result["language"])."""
+    with using_language(result.get("language") or get_language()):
+        return _feedback_report(result)
+
+
+def _feedback_report(result):
     lines = [_("Assignment {assignment}, student {student}").format(assignment=result["assignment"],
                                                                      student=result["student"]),
              _("Score: {score:g} of {max_score:g}").format(score=result["score"], max_score=result["max_score"]), ""]

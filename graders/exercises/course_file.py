@@ -32,6 +32,7 @@ from pathlib import Path
 from graders.exercises.folder import ExerciseFolder, builtin_folders, discover
 from graders.exercises.project import builtin_projects, discover_projects
 from graders.exercises.spec_files import ExerciseFormatError, read_toml
+from utils.i18n import LANGUAGES
 
 COURSE_FILE = "course.toml"
 COURSE_ENV = "BACKPROP_LAB_COURSE"
@@ -55,7 +56,6 @@ class Setting:
 COURSE_SETTINGS = (
     Setting("language", "en", "\"en\" or \"zh\"", "the language of notebooks, feedback and reports"),
 )
-LANGUAGES = ("en", "zh")
 
 EXERCISE_SETTINGS = (
     Setting("points", None, "number", "what the exercise is worth (default: its exercise.toml's points)"),

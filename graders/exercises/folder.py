@@ -25,6 +25,7 @@ import importlib.util
 import re
 import sys
 import textwrap
+from dataclasses import replace
 from functools import cached_property
 from pathlib import Path
 
@@ -163,6 +164,19 @@ class ExerciseFolder:
         (``locale/<lang>/LC_MESSAGES/exercise.mo``); itself when the folder has no translation of it."""
         from utils.i18n import translations
         return translations(self.path / LOCALE_DIR, LOCALE_DOMAIN, lang).gettext(message)
+
+    def translated_case(self, spec, lang):
+        """A CaseSpec of this folder with its description and setting in ``lang`` (the same spec in English)."""
+        if lang == "en":
+            return spec
+        return replace(spec, description=self.gettext(spec.description, lang),
+                       setting_format=spec.setting_format and self.gettext(spec.setting_format, lang))
+
+    def translated_mistake(self, mistake, lang):
+        """A Mistake of this folder with its title and hint in ``lang`` (the same mistake in English)."""
+        if lang == "en":
+            return mistake
+        return replace(mistake, title=self.gettext(mistake.title, lang), hint=self.gettext(mistake.hint, lang))
 
     @property
     def name(self):

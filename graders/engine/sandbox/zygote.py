@@ -171,6 +171,15 @@ def _load_by_path(name, path, package_dir=None):
     return module
 
 
+def _load_catalogues():
+    """Read utils' message catalogues (every language) now, so that a child speaks the job's language
+    without opening a file once contained (utils.i18n caches them; a fork inherits the cache)."""
+    import importlib
+    i18n = importlib.import_module("utils.i18n")
+    for lang in i18n.LANGUAGES:
+        i18n.translations(i18n.LOCALE_DIR, i18n.DOMAIN, lang)
+
+
 def main(cfg):
     """cfg: the JSON the parent passed on the command line (see graders.engine.sandbox.trusted)."""
     # Die with the parent; if it is already gone, do not start.
@@ -180,6 +189,7 @@ def main(cfg):
     control = socket.socket(fileno=cfg["control_fd"])
     os.dup2(2, 1)  # anything printed by accident goes to the log
     _load_by_path("utils", os.path.join(cfg["utils_dir"], "__init__.py"), cfg["utils_dir"])
+    _load_catalogues()
     runner = _load_by_path("_backprop_runner", cfg["runner"])
     numpy_dir = os.path.dirname(np.__file__)
     expose = [p for p in sys.path if os.path.isdir(p)]
