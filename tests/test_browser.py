@@ -13,6 +13,7 @@ import contextlib
 import inspect
 import json
 import os
+import re
 import shutil
 import time
 import zipfile
@@ -432,3 +433,114 @@ def test_student_trains_the_capstone(page, capstone_notebook, shots, stopwatch):
     assert f"after {CAPSTONE_EPOCHS} epochs:" in nb.output_text(train_i)
     nb.show(bar.first)  # below the curves: the plot's display came first
     page.screenshot(path=shots / "14-capstone-training.png")
+
+
+# ---------------------------------------------------------------------------------------------- in Chinese
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+ZH_SHOTS = SHOTS / "zh"
+
+
+@pytest.fixture(scope="module")
+def zh_student_dir(browser, tmp_path_factory, stopwatch):
+    """The student bundle of level 1's assignment built in Chinese (`bundle --lang zh`), unzipped."""
+    from graders.course.bundle import write_bundle
+    from repo_course import ASSIGNMENT
+
+    course = copy_course_inputs(REPO / "assignments", tmp_path_factory.mktemp("zh-course") / "assignments")
+    with stopwatch("build the Chinese bundle"):
+        zip_path = write_bundle(course, tmp_path_factory.mktemp("zh-dist"), ASSIGNMENT, lang="zh")
+    unzipped = tmp_path_factory.mktemp("zh-student")
+    with zipfile.ZipFile(zip_path) as zf:
+        zf.extractall(unzipped)
+    [readme] = unzipped.glob("*/README.md")
+    return readme.parent
+
+
+@pytest.fixture(scope="module")
+def zh_lab(zh_student_dir, tmp_path_factory, stopwatch):
+    """A second `jupyter lab`, serving the Chinese bundle (set up after the browser, stopped before it)."""
+    server = JupyterLab(zh_student_dir, tmp_path_factory.mktemp("zh-home"))
+    with stopwatch("start jupyter lab (zh)"):
+        server.start()
+    yield server
+    server.stop()
+
+
+def _translated(template):
+    """Whether the template's first cell has its Chinese text."""
+    from graders.course.build import parse_template_languages
+    return "zh" in parse_template_languages(template)[0][2]
+
+
+def test_student_works_in_chinese(browser, zh_lab, zh_student_dir, stopwatch):
+    """Level 1 in Chinese: the notebook, its figure, the self-check on the stub and on the classic slip, and
+    Validate, as a Chinese-speaking student sees them; screenshots in test-artifacts/browser/zh/."""
+    from repo_course import ASSIGNMENT, EXERCISES
+    from utils.selfcheck import load_cases
+
+    ZH_SHOTS.mkdir(parents=True, exist_ok=True)
+    for old in ZH_SHOTS.glob("*.png"):
+        old.unlink()
+    exercise = EXERCISES[METHOD]
+    assignment_dir = zh_student_dir / ASSIGNMENT
+    meta, _ = load_cases(assignment_dir / "selfcheck_cases.npz")  # the words the build wrote for this notebook
+    assert meta["language"] == "zh"
+    slip = next(m for m in meta["exercises"][METHOD]["mistakes"] if m["name"] == NOT_TRANSPOSED)
+    n_cases = len(meta["exercises"][METHOD]["cases"])
+
+    page = browser.new_page()
+    page.set_default_timeout(60_000)
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    try:
+        page.goto(zh_lab.url("lab"))
+        expect(page.locator(".jp-DirListing-item").first).to_be_visible(timeout=120_000)
+        nb = StudentNotebook(page, assignment_dir / f"{exercise.notebook}.ipynb")
+        with stopwatch("open notebook (zh)"):
+            page.locator(".jp-DirListing-item", has_text=ASSIGNMENT).dblclick()
+            nb.open_from_file_browser()
+        heading = nb.panel.locator(".jp-MarkdownCell h1").first
+        expect(heading).to_be_visible()
+        if _translated(exercise.folder.template):  # the translators' work: Chinese where it has landed
+            assert CJK.search(heading.inner_text()), f"the level's heading is not Chinese: {heading.inner_text()!r}"
+        page.screenshot(path=ZH_SHOTS / "01-notebook.png")
+        figure = nb.panel.locator(".jp-MarkdownCell .jp-RenderedMarkdown img").first
+        nb.show(figure)
+        assert figure.evaluate("img => img.complete && img.naturalWidth > 0"), "the figure did not load"
+        page.screenshot(path=ZH_SHOTS / "02-figure.png")
+
+        cells = nb.read().cells
+        class_i = nb.index_of_grade_id(exercise.answer_cell)
+        selfcheck_i = nb.index_of_code("\nself_check(")
+        assert "# YOUR CODE HERE\n" in cells[class_i].source  # the Educoder stub is code: never translated
+        with stopwatch("run all (zh, stub)"):
+            nb.run_all()
+        out = nb.output_text(selfcheck_i)
+        assert "NotImplementedError" in out, out
+        if (REPO / "utils" / "locale" / "zh" / "LC_MESSAGES" / "utils.mo").is_file():
+            assert CJK.search(out), out
+        nb.show(nb.cell(selfcheck_i))
+        page.screenshot(path=ZH_SHOTS / "03-selfcheck-stub.png")
+
+        wrong = without_transpose(reference_answer(METHOD))
+        with stopwatch("type the wrong answer (zh)"):
+            nb.replace_answer(class_i, wrong)
+            nb.save()
+        with stopwatch("run all (zh, wrong)"):
+            nb.run_all()
+        out = nb.output_text(selfcheck_i)
+        assert "✓" not in out and slip["title"] in out and squeeze(slip["hint"]) in squeeze(out), out
+        assert str(n_cases) in out, out
+        nb.show(nb.cell(selfcheck_i))
+        page.screenshot(path=ZH_SHOTS / "04-selfcheck-hint.png")
+
+        with stopwatch("validate (zh, wrong)"):
+            kind, dialog = nb.validate()
+        text = dialog.inner_text()
+        page.screenshot(path=ZH_SHOTS / "05-validate.png")
+        assert kind == "error" and slip["title"] in text, text
+        nb.close_dialog(dialog)
+    finally:
+        page.close()
+    assert not errors, f"JavaScript errors in JupyterLab: {errors}"
