@@ -60,6 +60,11 @@ def using_language(lang):
         _chosen = before
 
 
+def chosen_language():
+    """The language chosen in this process by set_language or using_language, else None."""
+    return _chosen
+
+
 def get_language():
     """The language chosen by set_language, else $BACKPROP_LAB_LANG, else English."""
     if _chosen is not None:

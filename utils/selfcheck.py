@@ -18,7 +18,7 @@ import numpy as np
 
 from utils.checking import (CaseResult, Candidate, compare_outputs, consistent_diagnoses, describe_exception,
                             feedback_text, match_mistakes, run_layer)
-from utils.i18n import LANGUAGES, _, get_language, using_language
+from utils.i18n import LANGUAGES, _, chosen_language, get_language, using_language
 from utils.probing import Run, experiment_findings, needs_experiments
 
 CASES_FILE = "selfcheck_cases.npz"
@@ -107,7 +107,7 @@ def _check_case(method, case, arrays, mistakes, exercise, produced):
 
 def self_check(cls, method, cases_file=CASES_FILE):
     """Run your class on the public cases of ``method`` and print how it did, in the notebook's language
-    (the one the practice-cases file was built in; English when it cannot be read).
+    (the one the practice-cases file was built in, unless set_language chose another).
 
     Inputs:
     - cls: your class, e.g. Convolution (not an instance: the check builds its own layers)
@@ -116,7 +116,8 @@ def self_check(cls, method, cases_file=CASES_FILE):
 
     Returns True when every case passed. Never raises because of your code: errors are printed.
     """
-    with using_language(_file_language(cases_file) or get_language()):
+    # A language chosen in this process wins; else the notebook's (the file's), else the environment's.
+    with using_language(chosen_language() or _file_language(cases_file) or get_language()):
         return _self_check(cls, method, cases_file)
 
 
