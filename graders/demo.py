@@ -219,6 +219,24 @@ def prepare_course(course_dir: Path, work_dir: Path) -> Path:
     return copy_course_inputs(Path(course_dir).resolve(), work_dir)
 
 
+def set_course_language(course_dir: Path, lang: str) -> None:
+    """Write ``language = lang`` into the [course] table of the course.toml in course_dir (the demo's copy)."""
+    import re
+    path = Path(course_dir) / "course.toml"
+    text = path.read_text(encoding="utf-8")
+    line = f'language = "{lang}"'
+    if re.search(r"^language\s*=.*$", text, flags=re.M):
+        new = re.sub(r"^language\s*=.*$", line, text, count=1, flags=re.M)
+    elif re.search(r"^\[course\]\s*$", text, flags=re.M):
+        new = re.sub(r"^\[course\]\s*$", "[course]\n" + line, text, count=1, flags=re.M)
+    else:
+        new = f"[course]\n{line}\n\n" + text
+    if new != text:
+        path.write_text(new, encoding="utf-8")
+    if load_course(course_dir).language != lang:
+        raise ValueError(f"{path}: could not set the course's language to {lang}")
+
+
 def _score_table(students: list[DemoStudent], results: dict) -> tuple[str, int]:
     """The printed table, and how many submissions the grader judged differently from the sample answers."""
     header = ["student", "assignment", "score", "levels", "grader agrees", "submitted"]
@@ -270,6 +288,7 @@ def run_demo(course_dir: Path, out_dir: Path, lang: str | None = None) -> int:
     course = prepare_course(Path(course_dir), out_dir / "course")
     assignments = load_course(course).assignments
     lang = lang or load_course(course).language
+    set_course_language(course, lang)  # the copy's course.toml: the grader and the reports follow it
 
     print(f"[1/4] building the course in {course} and the student bundles"
           + ("" if lang == "en" else f" (language: {lang})") + " ...", flush=True)

@@ -33,7 +33,6 @@ from graders.engine.grade_cache import grader_fingerprint, submission_key
 from graders.engine.notebook import AnswerError, NotebookError, class_template, exercises_in, find_answer, \
     read_notebook, splice_answer, splice_region
 from graders.engine.sandbox import Limits, Sandbox, SandboxCase, SandboxError, printable
-from graders.core.public_cases import built_language
 from graders.core.seeds import course_seeds, load_course_secret
 from graders.i18n import N_, _
 from utils.i18n import get_language, using_language
@@ -57,9 +56,6 @@ class Grader:
         self.secret = load_course_secret(self.course_dir)
         self.templates = {(ex.assignment, ex.name): class_template(ex, self.siblings(ex))
                           for ex in self.course.all_exercises()}
-        # The feedback speaks the language each assignment was built in (else the course file's).
-        self.languages = {assignment: built_language(self.course_dir, assignment) or self.course.language
-                          for assignment in self.course.assignments}
         self.fingerprint = grader_fingerprint(self.course_dir / "exercises")  # with the course's own exercises
 
     def siblings(self, exercise):
@@ -87,8 +83,8 @@ class Grader:
         return files
 
     def language(self, assignment):
-        """The language of an assignment's feedback: the one it was built in, else the course file's."""
-        return self.languages.get(assignment, self.course.language)
+        """The language of an assignment's feedback: the course file's."""
+        return self.course.language
 
     def cache_key(self, submission, files):
         # Whatever the grade depends on besides the code and the files: a change of course.toml's settings
@@ -102,9 +98,8 @@ class Grader:
     # -- grading -------------------------------------------------------------------------
     def grade(self, submission, sandbox, files=None):
         """Grade one submission in ``sandbox``; returns its results-JSON entry (with extras), its feedback in
-        the assignment's language."""
-        with using_language(self.language(submission.assignment)):
-            return self._grade(submission, sandbox, files)
+        the language spoken (the grade command speaks the course's: ``language``)."""
+        return self._grade(submission, sandbox, files)
 
     def _grade(self, submission, sandbox, files=None):
         started = time.perf_counter()

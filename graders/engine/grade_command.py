@@ -14,7 +14,8 @@ from graders.engine.course_lock import course_lock
 from graders.engine.grade_cache import CACHE_NAME, CacheError, GradeCache
 from graders.engine.sandbox import Limits, SandboxError, printable
 from graders.engine.submissions import SubmissionError, find_submissions
-from graders.exercises import CourseError, course_problem, use_course
+from graders.exercises import CourseError, course_problem, load_course, use_course
+from utils.i18n import using_language
 
 
 
@@ -152,8 +153,16 @@ def grade_command(args):
     course_dir = Path(args.course).resolve()
     if not course_dir.is_dir():
         return _grade_command(args)  # which says what is wrong with the course
-    with course_lock(course_dir, _warn):
-        return _grade_command(args)
+    with course_lock(course_dir, _warn), using_language(_course_language(course_dir)):
+        return _grade_command(args)  # the feedback speaks the course's language
+
+
+def _course_language(course_dir):
+    """The course file's language (None when it cannot be read: _grade_command says why)."""
+    try:
+        return load_course(course_dir).language
+    except CourseError:
+        return None
 
 
 def _write_lms_outputs(args, done, outputs):
