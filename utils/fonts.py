@@ -44,8 +44,18 @@ def chinese_font_rc():
     return {"font.family": [LATIN_FONT, *found]}
 
 
+def font_rc(lang):
+    """The rcParams a figure in ``lang`` is drawn with: matplotlib's defaults in English, a CJK font
+    after DejaVu Sans in Chinese (``matplotlib.rc_context(font_rc(lang))`` around drawing and saving)."""
+    return chinese_font_rc() if lang == "zh" else {}
+
+
 def use_chinese_fonts():
-    """Make this process's matplotlib draw Chinese text (a notebook's plots); returns the CJK fonts found."""
+    """Make this process's matplotlib draw Chinese text (a notebook's plots) with the CJK fonts installed;
+    returns their names. Without any, nothing changes (no warning per missing family on every plot): Chinese
+    characters then show as empty boxes, and docs/i18n.md says which font to install."""
     import matplotlib
-    matplotlib.rcParams.update(chinese_font_rc())
-    return installed_cjk_fonts()
+    found = installed_cjk_fonts()
+    if found:
+        matplotlib.rcParams.update({"font.family": [LATIN_FONT, *found]})
+    return found

@@ -20,7 +20,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 from matplotlib.patches import Rectangle  # noqa: E402
 
-from utils.fonts import chinese_font_rc  # noqa: E402
+from utils.fonts import font_rc  # noqa: E402
 from utils.i18n import get_language  # noqa: E402
 
 
@@ -70,7 +70,7 @@ def render_figure(name, exercises):
     if name not in known:
         raise KeyError(f"no figure called {name!r}; the exercises' figures are {', '.join(sorted(known)) or 'none'}")
     draw, exercise = known[name]
-    with plt.rc_context(figure_rc(get_language())):
+    with plt.rc_context(font_rc(get_language())):
         fig = draw(exercise.reference_class)
         buffer = io.BytesIO()
         # No Software/date metadata, so that rebuilding gives the same bytes.
@@ -79,7 +79,3 @@ def render_figure(name, exercises):
     return buffer.getvalue()
 
 
-def figure_rc(lang):
-    """The rcParams a figure in ``lang`` is drawn with: matplotlib's defaults in English, a CJK font
-    after DejaVu Sans in Chinese."""
-    return chinese_font_rc() if lang == "zh" else {}

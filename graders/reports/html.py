@@ -23,10 +23,12 @@ texts are the ``graders`` gettext domain's (graders/i18n.py). What the results c
 the check's text) is in the language it was graded in.
 """
 import base64
+import functools
 import html
 import io
 import json
 import math
+import re
 import shutil
 import statistics
 from collections import Counter
@@ -181,6 +183,25 @@ def _png_data_uri(fig) -> str:
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
+_CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
+
+
+def _in_language_fonts(draw):
+    """Draw (and save) a figure with a CJK font after DejaVu Sans when it has Chinese words: in the Chinese
+    pages, and in an English page that shows a text graded in Chinese (a mistake's title)."""
+    @functools.wraps(draw)
+    def drawn(*args, **kwargs):
+        import matplotlib
+        from utils.fonts import font_rc
+        texts = [a for a in (*args, *kwargs.values()) if isinstance(a, str)]
+        texts += [t for a in args if isinstance(a, list) for t in a if isinstance(t, str)]
+        chinese = get_language() == "zh" or any(_CJK.search(text) for text in texts)
+        with matplotlib.rc_context(font_rc("zh" if chinese else "en")):
+            return draw(*args, **kwargs)
+    return drawn
+
+
+@_in_language_fonts
 def heatmap_figure(grid: np.ndarray, title: str) -> str:
     """A heat map of an error map (2-D, NaN = not a finite number), as a PNG data URI."""
     rows, cols = grid.shape
@@ -207,6 +228,7 @@ def heatmap_figure(grid: np.ndarray, title: str) -> str:
     return _png_data_uri(fig)
 
 
+@_in_language_fonts
 def histogram_figure(scores: list[float], max_score: float) -> str:
     """Histogram of total scores on [0, max_score], as a PNG data URI."""
     fig = _figure(6.0, 2.8)
@@ -222,6 +244,7 @@ def histogram_figure(scores: list[float], max_score: float) -> str:
     return _png_data_uri(fig)
 
 
+@_in_language_fonts
 def barh_figure(labels: list[str], values: list[float], xlabel: str, integer: bool = False) -> str:
     """Horizontal bars, first label on top, as a PNG data URI; integer: whole-number ticks (counts)."""
     fig = _figure(7.0, 0.9 + 0.32 * len(labels))
