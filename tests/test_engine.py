@@ -264,16 +264,17 @@ def test_each_exercise_gets_its_course_time_limit_unless_timeout_overrides_it(co
     endless = "        while True:\n            pass"
     write_submission(sub, "loops", {POOL: answered(course, POOL, endless), CONV: answered(course, CONV, endless)})
     try:
-        course_toml.write_text(original.replace('id = "conv_pool_backward"\n', 'id = "conv_pool_backward"\n'
+        defaults = original.replace("[[assignments]]", "[defaults]\ntime_limit = 3\n\n[[assignments]]", 1)
+        course_toml.write_text(defaults.replace('id = "conv_pool_backward"\n', 'id = "conv_pool_backward"\n'
                                                 '[assignments.settings.maxpool_backward]\ntime_limit = 1.5\n', 1))
         proc = run_grade(course, sub, "--json", tmp_path / "g.json", "--gradebook", "none")
         assert proc.returncode == 0, proc.stderr
         tests = {t["name"]: t for t in load_results(tmp_path / "g.json")["loops", ASSIGNMENT]["tests"]}
         assert "did not finish within 1.5 s" in tests[POOL.name]["feedback"]
-        assert "did not finish within 10 s" in tests[CONV.name]["feedback"]  # the course's default
+        assert "did not finish within 3 s" in tests[CONV.name]["feedback"]  # the course's [defaults]
         assert tests[POOL.name]["run"]["seconds"] < 6
 
-        course_toml.write_text(original.replace('id = "conv_pool_backward"\n', 'id = "conv_pool_backward"\n'
+        course_toml.write_text(defaults.replace('id = "conv_pool_backward"\n', 'id = "conv_pool_backward"\n'
                                                 '[assignments.settings.maxpool_backward]\ntime_limit = 2.5\n', 1))
         proc = run_grade(course, sub, "--json", tmp_path / "g.json", "--gradebook", "none")
         assert "0 from cache" in proc.stdout  # another time limit: another grade
