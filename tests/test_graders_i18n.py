@@ -102,14 +102,14 @@ def figure_texts(monkeypatch):
     """Every text drawn in the figures the reports render."""
     import matplotlib.text
 
-    from graders.reports import html
+    from graders.reports import figures
     drawn = []
-    render = html._png_data_uri
+    render = figures.png_data_uri
 
     def recording(fig):
         drawn.extend(t.get_text() for t in fig.findobj(matplotlib.text.Text) if t.get_text())
         return render(fig)
-    monkeypatch.setattr(html, "_png_data_uri", recording)
+    monkeypatch.setattr(figures, "png_data_uri", recording)
     return drawn
 
 
