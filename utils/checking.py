@@ -56,31 +56,28 @@ def is_raised(error, summary=""):
     return error is not None and any(error.startswith(head) for head in raised_heads(summary))
 
 
-def join_and(items):
-    """"dx and self.dW", "a and b and c": names joined in the language's way."""
+def _joined(items, pair):
+    """``items`` joined two at a time by ``pair`` (a translated "{first} ... {second}")."""
     items = list(items)
     text = items[0] if items else ""
     for item in items[1:]:
-        text = _("{first} and {second}").format(first=text, second=item)
+        text = pair.format(first=text, second=item)
     return text
+
+
+def join_and(items):
+    """"dx and self.dW", "a and b and c": names joined in the language's way."""
+    return _joined(items, _("{first} and {second}"))
 
 
 def join_or(items):
     """"N or C": names joined, either one."""
-    items = list(items)
-    text = items[0] if items else ""
-    for item in items[1:]:
-        text = _("{first} or {second}").format(first=text, second=item)
-    return text
+    return _joined(items, _("{first} or {second}"))
 
 
 def join_semicolons(items):
     """Titles joined by semicolons ("; " in English)."""
-    items = list(items)
-    text = items[0] if items else ""
-    for item in items[1:]:
-        text = _("{first}; {second}").format(first=text, second=item)
-    return text
+    return _joined(items, _("{first}; {second}"))
 
 
 def _same_output(a, b):
